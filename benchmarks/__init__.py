@@ -1,0 +1,1 @@
+"""Quality, speed and memory measurements that write BENCHMARKS.md (`make bench`)."""

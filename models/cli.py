@@ -1,0 +1,105 @@
+"""The shared command-line shell of every model module.
+
+Each module builds an `argparse` parser with subcommands and hands it to `run_cli`.
+Results are printed as a readable table, or JSON with `--json`; an `InputError`
+becomes one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from models.common import InputError
+
+__all__ = ["make_parser", "run_cli", "emit", "add_json_flag", "parse_key_value"]
+
+Handler = Callable[[argparse.Namespace], Any]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in the same one-line, exit-2 form as ours."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def make_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    return _Parser(prog=prog, description=description)
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def parse_key_value(text: str, *, value_type: Callable[[str], Any] = float) -> tuple[str, Any]:
+    """Parse `KEY=VALUE` (e.g. `--rate 260=5`) with a message that names the mistake."""
+    key, sep, value = text.partition("=")
+    if not sep or not key or not value:
+        raise InputError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        return key.strip(), value_type(value.strip())
+    except ValueError:
+        raise InputError(f"{value!r} in {text!r} is not a valid number") from None
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, pd.DataFrame):
+        return [_jsonable(r) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, pd.Series):
+        return _jsonable(obj.to_dict())
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "item"):  # numpy scalars
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def emit(result: Any, as_json: bool, *, title: str | None = None) -> None:
+    """Print a frame, a dict of metrics or a list of records for a person or a program."""
+    if as_json:
+        print(json.dumps(_jsonable(result), indent=2))
+        return
+    if title:
+        print(title)
+    if isinstance(result, dict) and all(not isinstance(v, (dict, list, pd.DataFrame)) for v in result.values()):
+        result = pd.DataFrame({"metric": list(result), "value": list(result.values())})
+    if isinstance(result, dict):
+        for key, value in result.items():
+            emit(value, False, title=f"\n{key}")
+        return
+    if isinstance(result, list):
+        result = pd.DataFrame(result)
+    if isinstance(result, pd.DataFrame):
+        with pd.option_context("display.width", 120, "display.max_columns", 20, "display.max_colwidth", 40):
+            print(result.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    else:
+        print(result)
+
+
+def run_cli(parser: argparse.ArgumentParser, argv: Sequence[str] | None = None) -> int:
+    """Parse, dispatch to the subcommand's `handler` default, and map errors to exit 2."""
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        outcome = handler(args)
+    except InputError as err:
+        sys.stderr.write(f"{parser.prog}: error: {err}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return int(outcome or 0)

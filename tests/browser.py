@@ -1,0 +1,33 @@
+"""Helpers for driving the real app in Chromium: wait for conditions, never fixed sleeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+EXCEPTION = '[data-testid="stException"]'
+RUNNING = '[data-testid="stStatusWidget"]'
+
+
+def wait_until_idle(page: Page, timeout_ms: int = 120_000) -> None:
+    """Streamlit shows its status widget while a script runs; wait for it to go."""
+    page.wait_for_timeout(300)  # let a rerun that was just triggered announce itself
+    page.locator(RUNNING).first.wait_for(state="detached", timeout=timeout_ms)
+
+
+def open_page(page: Page, url: str, title: str, timeout_ms: int = 120_000) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=timeout_ms)
+    wait_until_idle(page, timeout_ms)
+
+
+def assert_no_exception_box(page: Page) -> None:
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).first.inner_text()
+
+
+def screenshot(page: Page, folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
