@@ -4,13 +4,18 @@ import streamlit as st
 
 from ui.demos import DEMOS
 from ui.presenter import talking_points
+from ui.share import phone_qr
 
-st.title("What does a Machine Learning Engineer build?")
-st.markdown(
-    "#### Instead of writing fixed rules, ML engineers build systems that **learn from data** "
-    "and get better as more data arrives. Here are four of them, live, trained on real or "
-    "documented data, running on this laptop."
-)
+story, phone = st.columns([4, 1], vertical_alignment="center")
+with story:
+    st.title("What does a Machine Learning Engineer build?")
+    st.markdown(
+        "#### Instead of writing fixed rules, ML engineers build systems that **learn from data** "
+        "and get better as more data arrives. Here are four of them, live, trained on real or "
+        "documented data, running on this laptop."
+    )
+with phone:
+    phone_qr(width=150)
 talking_points(
     [
         "ML is the engine behind what people call AI.",

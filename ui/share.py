@@ -1,0 +1,49 @@
+"""Phones in the crowd: a QR code of the app's own address, drawn locally with segno."""
+
+from __future__ import annotations
+
+import io
+import os
+from urllib.parse import urlsplit, urlunsplit
+
+import segno
+import streamlit as st
+
+__all__ = ["app_address", "qr_png", "phone_qr"]
+
+ADDRESS_KEY = "phone_url"
+
+
+def app_address() -> str:
+    """The address to share: a presenter's override, SHOWCASE_PUBLIC_URL, or what the browser used."""
+    override = st.session_state.get(ADDRESS_KEY) or os.environ.get("SHOWCASE_PUBLIC_URL", "")
+    if override:
+        return override.strip()
+    url = st.context.url or "http://localhost:8501/"
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+
+def qr_png(address: str, *, scale: int = 6) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(address, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def _is_local(address: str) -> bool:
+    host = urlsplit(address).hostname or ""
+    return host in {"localhost", "0.0.0.0"} or host.startswith("127.") or host == "::1"
+
+
+def phone_qr(*, width: int = 180) -> None:
+    """QR code plus the address in words; warns when the address is this laptop's loopback."""
+    address = app_address()
+    st.image(qr_png(address), width=width, caption="Scan to try the demos on your phone")
+    st.caption(f"Or type: {address}")
+    if _is_local(address):
+        st.caption(
+            "This is the laptop's own loopback address, which phones cannot reach: open the app through "
+            "the laptop's network address (shown by `make run`), or set the address below."
+        )
+    st.text_input("Address for phones", key=ADDRESS_KEY, placeholder="http://192.168.1.20:8501",
+                  help="Where phones on the same Wi-Fi reach this app.")
