@@ -11,7 +11,7 @@ import streamlit as st
 
 __all__ = ["watch_links", "report_ignored_links"]
 
-_UNBOUND = {"presenter", "tour", "tour_idle", "tour_step", "embed", "embed_options", "phone_url"}
+_UNBOUND = {"presenter", "tour", "tour_idle", "tour_pace", "embed", "embed_options", "phone_url"}
 
 
 def watch_links() -> dict[str, str]:

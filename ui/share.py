@@ -40,10 +40,11 @@ def phone_qr(*, width: int = 180) -> None:
     address = app_address()
     st.image(qr_png(address), width=width, caption="Scan to try the demos on your phone")
     st.caption(f"Or type: {address}")
-    if _is_local(address):
-        st.caption(
-            "This is the laptop's own loopback address, which phones cannot reach: open the app through "
-            "the laptop's network address (shown by `make run`), or set the address below."
-        )
-    st.text_input("Address for phones", key=ADDRESS_KEY, placeholder="http://192.168.1.20:8501",
-                  help="Where phones on the same Wi-Fi reach this app.")
+    with st.popover("Change address", icon=":material/qr_code:"):
+        if _is_local(address):
+            st.caption(
+                "Phones cannot reach this laptop's loopback address. Give the laptop's Wi-Fi address "
+                "(the Network URL that `make run` prints), or start with SHOWCASE_PUBLIC_URL set."
+            )
+        st.text_input("Address for phones", key=ADDRESS_KEY, placeholder="http://192.168.1.20:8501",
+                      help="Where phones on the same Wi-Fi reach this app.")

@@ -150,6 +150,8 @@ def tour_controls() -> None:
                 st.session_state[IDLE_KEY] = min(max(int(st.query_params.get("tour_idle", 30)), 5), 600)
             except ValueError:
                 st.session_state[IDLE_KEY] = 30
+            if st.query_params.get("tour_pace") in {"Slow", "Normal", "Fast"}:
+                st.session_state[PACE_KEY] = st.query_params.get("tour_pace")
             start_tour()
     if st.session_state.get(ACTIVE) and not st.session_state.pop(EXPECT_RUN, False):
         _pause_now()  # a visitor touched a control: let them explore

@@ -1,0 +1,41 @@
+"""The guided tour end to end in the real app: it advances by itself, then through every demo."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser import assert_no_exception_box, open_page, screenshot
+from tests.conftest import SCREENSHOTS
+from ui.tour import TOUR
+
+pytestmark = pytest.mark.browser
+
+HOME_TITLE = "What does a Machine Learning Engineer build?"
+
+
+def _step_caption(page, number: int):
+    return page.get_by_text(f"Guided tour · step {number} of {len(TOUR)}")
+
+
+def test_tour_runs_end_to_end(page, server_url):
+    from ui.demos import DEMOS
+
+    open_page(page, f"{server_url}/?tour=1&tour_pace=Fast", HOME_TITLE)
+    expect(_step_caption(page, 1)).to_be_visible()
+    screenshot(page, SCREENSHOTS, "tour-step-1")
+    # Step 1 lasts 10 s x 0.6 at the fast pace: the tour moves on by itself.
+    expect(_step_caption(page, 2)).to_be_visible(timeout=60_000)
+    expect(page).to_have_url(re.compile(rf"/{DEMOS[0].slug}"))
+    expect(page.get_by_role("heading", name=DEMOS[0].title, level=1)).to_be_visible(timeout=120_000)
+    for number, demo in enumerate(DEMOS[1:], start=3):
+        page.get_by_role("button", name="Next step").click()
+        expect(_step_caption(page, number)).to_be_visible(timeout=120_000)
+        expect(page.get_by_role("heading", name=demo.title, level=1)).to_be_visible(timeout=120_000)
+        assert_no_exception_box(page)
+    page.get_by_role("button", name="Next step").click()
+    expect(_step_caption(page, 1)).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="End tour").click()
+    expect(page.get_by_role("button", name="Start guided tour")).to_be_visible()
