@@ -6,6 +6,7 @@ from ui.demos import DEMOS, HOME_PATH
 from ui.presenter import is_presenter, sidebar_controls
 from ui.scenario import report_ignored_links, watch_links
 from ui.share import phone_qr
+from ui.style import apply_base_style
 from ui.tour import tour_controls
 
 st.set_page_config(
@@ -21,6 +22,7 @@ home = st.Page(HOME_PATH, title="Home", icon=":material/home:", default=True, ur
 demo_pages = [st.Page(d.path, title=d.title, icon=d.icon, url_path=d.slug) for d in DEMOS]
 navigation = st.navigation({"Start": [home], "Live demos": demo_pages})
 
+apply_base_style()
 asked_by_link = watch_links()
 link_notice = st.empty()
 sidebar_controls()

@@ -5,6 +5,8 @@ import streamlit as st
 from ui.demos import DEMOS
 from ui.presenter import talking_points
 from ui.share import phone_qr
+from ui.style import PHONE_HIDDEN_KEY
+from ui.tour import begin_tour
 
 story, phone = st.columns([4, 1], vertical_alignment="center")
 with story:
@@ -14,7 +16,11 @@ with story:
         "and get better as more data arrives. Here are four of them, live, trained on real or "
         "documented data, running on this laptop."
     )
-with phone:
+    if not st.session_state.get("tour_active") and st.button(
+        "Start the guided tour", key="home_tour_button", type="primary", icon=":material/play_circle:"
+    ):
+        begin_tour()
+with phone, st.container(key=f"{PHONE_HIDDEN_KEY}_qr"):
     phone_qr(width=150)
 talking_points(
     [

@@ -29,5 +29,6 @@ def assert_no_exception_box(page: Page) -> None:
 def screenshot(page: Page, folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
+    page.wait_for_timeout(500)  # let the last elements paint; the picture is for people, not assertions
     page.screenshot(path=str(path), full_page=True)
     return path

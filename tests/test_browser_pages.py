@@ -36,3 +36,22 @@ def test_navigation_card_opens_demo(page, server_url):
     page.get_by_role("link", name=f"Open {demo.title}").click()
     page.wait_for_url(f"**/{demo.slug}")
     expect(page.get_by_role("heading", name=demo.title, level=1)).to_be_visible()
+
+
+@pytest.mark.parametrize(("slug", "title", "name"), PAGES, ids=[p[2] for p in PAGES])
+def test_page_fits_a_phone(browser, server_url, slug, title, name):
+    """At 390x844 (a common phone) nothing may force sideways scrolling of the page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    phone = context.new_page()
+    try:
+        open_page(phone, f"{server_url}/{slug}", title)
+        assert_no_exception_box(phone)
+        overflow = phone.evaluate(
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+            " return [m.scrollWidth, m.clientWidth, document.documentElement.scrollWidth, window.innerWidth]; }"
+        )
+        main_scroll, main_client, doc_scroll, inner = overflow
+        assert main_scroll <= main_client + 1 and doc_scroll <= inner + 1, overflow
+        screenshot(phone, SCREENSHOTS, f"{name}-phone")
+    finally:
+        context.close()

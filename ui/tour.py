@@ -15,7 +15,7 @@ import streamlit as st
 
 from ui.demos import DEMOS, HOME_PATH, demo_by_key
 
-__all__ = ["TourStep", "TOUR", "tour_controls", "start_tour", "reset_for_next_visitor"]
+__all__ = ["TourStep", "TOUR", "tour_controls", "start_tour", "begin_tour", "reset_for_next_visitor"]
 
 ACTIVE, STEP, STARTED, PAUSED_UNTIL, EXPECT_RUN = "tour_active", "tour_step_index", "tour_step_started", \
     "tour_paused_until", "tour_expect_run"
@@ -56,6 +56,12 @@ def start_tour() -> None:
     st.session_state[STARTED] = _now()
     st.session_state[PAUSED_UNTIL] = None
     st.session_state[EXPECT_RUN] = True
+
+
+def begin_tour() -> None:
+    """Start the tour from its first step (for a button in a page's script, not a callback)."""
+    start_tour()
+    st.switch_page(TOUR[0].page, query_params=TOUR[0].query)
 
 
 def _stop() -> None:
@@ -159,8 +165,7 @@ def tour_controls() -> None:
         touring = st.session_state.get(ACTIVE)
         if not touring and st.button("Start guided tour", key="tour_start_button", icon=":material/tour:",
                                      width="stretch"):
-            start_tour()
-            st.switch_page(TOUR[0].page, query_params=TOUR[0].query)
+            begin_tour()
         with st.expander("Tour settings"):
             st.number_input("Resume after (s idle)", min_value=5, max_value=600, step=5, key=IDLE_KEY)
             st.segmented_control("Pace", ["Slow", "Normal", "Fast"], key=PACE_KEY)
