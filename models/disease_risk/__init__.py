@@ -1,0 +1,98 @@
+"""Disease risk: diabetes onset in the Pima data (MASS), five model families, calibrated and explained.
+
+Public API (the page, CLI, benchmark and tests all call these):
+data (`load_training`, `load_test`, `cleaning_report`), models (`Config`, `train`, `select_config`),
+evaluation (`evaluate`, `compare_families`, `curves`, ...), explanation (`predict_risk`,
+`explain_patient`, `risk_curve`, `score_batch`) and the engineer's-view hooks.
+"""
+
+from models.disease_risk.data import (
+    FEATURE_INFO,
+    FEATURES,
+    TRAINING_SETS,
+    cleaning_report,
+    load_breast_cancer_frame,
+    load_test,
+    load_training,
+    plausible_ranges,
+)
+from models.disease_risk.engineer import FORMULAS, reproduction_script
+from models.disease_risk.evaluate import (
+    TestReport,
+    breast_cancer_report,
+    compare_families,
+    curves,
+    cv_metrics,
+    evaluate,
+    imputation_effect,
+    learning_curve,
+    model_arena,
+    predict_proba,
+    slice_report,
+)
+from models.disease_risk.explain import (
+    Explanation,
+    explain_patient,
+    patient_frame,
+    population_percentile,
+    predict_risk,
+    risk_curve,
+    score_batch,
+)
+from models.disease_risk.families import (
+    CALIBRATIONS,
+    DEFAULT_PARAMS,
+    FAMILIES,
+    FAMILY_LABELS,
+    IMPUTERS,
+    PARAM_LIMITS,
+    Config,
+    Selection,
+    build_pipeline,
+    default_config,
+    select_config,
+    train,
+)
+
+__all__ = [
+    "CALIBRATIONS",
+    "DEFAULT_PARAMS",
+    "FAMILIES",
+    "FAMILY_LABELS",
+    "FEATURES",
+    "FEATURE_INFO",
+    "FORMULAS",
+    "IMPUTERS",
+    "PARAM_LIMITS",
+    "TRAINING_SETS",
+    "Config",
+    "Explanation",
+    "Selection",
+    "TestReport",
+    "breast_cancer_report",
+    "build_pipeline",
+    "cleaning_report",
+    "compare_families",
+    "curves",
+    "cv_metrics",
+    "default_config",
+    "evaluate",
+    "explain_patient",
+    "imputation_effect",
+    "learning_curve",
+    "load_breast_cancer_frame",
+    "load_test",
+    "load_training",
+    "model_arena",
+    "patient_frame",
+    "plausible_ranges",
+    "population_percentile",
+    "predict_proba",
+    "predict_risk",
+    "reproduction_script",
+    "risk_curve",
+    "score_batch",
+    "select_config",
+    "slice_report",
+    "train",
+]
