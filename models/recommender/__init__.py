@@ -1,0 +1,1 @@
+"""Movie recommendations on MovieLens ratings: data, training, fold-in, explanations, evaluation."""
