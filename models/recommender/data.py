@@ -133,6 +133,7 @@ def catalogue(ratings: pd.DataFrame, movies: pd.DataFrame | None = None) -> pd.D
     out = stats.join(movies.set_index("movieId")[["title", "year", "genres"]], how="left")
     out["title"] = out["title"].fillna(pd.Series({m: f"Film {m}" for m in out.index}))
     out["genres"] = out["genres"].fillna("(unknown)")
+    out["year"] = pd.to_numeric(out["year"], errors="coerce").round().astype("Int64")
     out["main_genre"] = main_genre(out["genres"])
     out = out.reset_index()
     year = " (" + out["year"].astype("Int64").astype(str) + ")"

@@ -384,5 +384,5 @@ def rank_scores(model: Recommender, state: UserState, items: np.ndarray, *,
     """
     predicted = score_items(model, state, items)
     watch = watch_scores(model, state, items)
-    watch = watch / watch.max() if watch.max() > 0 else watch
+    watch = watch / watch.max() if len(watch) and watch.max() > 0 else watch
     return watch + rating_weight * (predicted - 3.0) / 2.0, predicted
