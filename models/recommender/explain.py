@@ -123,7 +123,7 @@ def recommend(model: Recommender, state: UserState, n: int = 10, *, min_ratings:
     order = np.lexsort((-films["n_ratings"].to_numpy()[candidates], -ranking))[: int(n)]
     top = candidates[order]
     reasons, strengths = _reasons(model, state, top)
-    out = films.iloc[top][["movieId", "title", "year", "genres", "n_ratings"]].reset_index(drop=True)
+    out = films.iloc[top][["movieId", "title", "year", "label", "genres", "n_ratings"]].reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(top) + 1))
     out["predicted"] = np.round(scores[order], 2)
     out["why"] = reasons
@@ -149,7 +149,7 @@ def similar_movies(model: Recommender, movie_id: int, n: int = 10, *, min_rating
     candidates = candidates[candidates != item]
     sims = item_similarity(model, item, candidates)
     order = np.argsort(-sims, kind="stable")[: int(n)]
-    out = model.films.iloc[candidates[order]][["movieId", "title", "year", "genres", "n_ratings"]]
+    out = model.films.iloc[candidates[order]][["movieId", "title", "year", "label", "genres", "n_ratings"]]
     out = out.reset_index(drop=True)
     out["similarity"] = np.round(sims[order], 3)
     return out
