@@ -33,6 +33,7 @@ from ui.theme import NEUTRAL, PALETTE, style_figure
 
 UPLOAD_LIMIT = 8 * 1024 * 1024  # 8 MB: about 300,000 ratings, three times the shipped data
 GRID_SIZE = 24
+CACHE_VERSION = 1  # bump when the engineer-view computations change
 MIN_RATINGS = 20
 PRESETS: dict[str, dict[int, float]] = {  # example tastes a presenter can start from (and bookmark)
     "none": {},
@@ -79,7 +80,7 @@ def disk_cached(name: str, source: str, algo: str, params: tuple, compute) -> pd
     """Engineer-view frames for the shipped data survive restarts (data/cache, rebuilt when missing)."""
     if source != "movielens":
         return compute()
-    digest = hashlib.sha1(repr((name, algo, params)).encode()).hexdigest()[:12]
+    digest = hashlib.sha1(repr((CACHE_VERSION, name, algo, params)).encode()).hexdigest()[:12]
     path = cache_dir() / f"recs_{name}_{digest}.csv"
     try:
         return pd.read_csv(path)
