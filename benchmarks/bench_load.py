@@ -1,0 +1,245 @@
+"""Load: N concurrent visitors, each a real browser session walking through every page.
+
+Run with `python -m benchmarks load`. One real server (`streamlit run` on loopback) and one headless
+Chromium; each visitor is its own browser context (its own Streamlit session). A visitor opens the
+home page, then moves through every demo with the sidebar navigation (as a person would, so it stays
+one server session), doing that page's typical interaction from INTERACTIONS. We record errors
+(timeouts, exception boxes, crashes), page-ready latency (click or navigation until the title is
+visible and Streamlit's running indicator has gone) and the server's resident memory with all N
+visitors connected. A warm-up visitor goes through every page first, so model training is not
+counted as load. Targets from issue 7: 25 sessions with zero errors, p95 page-ready under 3 s,
+under 30 MB per added session.
+
+Environment knobs: BENCH_LOAD_NS (default "1,5,10,25"), BENCH_LOAD_ROUND_S (time limit per round,
+default 120).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from benchmarks.common import markdown_table
+from ui.demos import DEMOS
+
+HOME_TITLE = "What does a Machine Learning Engineer build?"
+RUNNING = '[data-testid="stStatusWidget"]'
+EXCEPTION = '[data-testid="stException"]'
+PAGE_TIMEOUT_MS = 60_000
+WARMUP_TIMEOUT_MS = 600_000
+
+TARGET_P95_S = 3.0
+TARGET_MB_PER_SESSION = 30.0
+
+
+async def wait_idle(page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    await page.locator(RUNNING).first.wait_for(state="detached", timeout=timeout_ms)
+
+
+async def open_only(page) -> None:
+    """The default interaction: look at the page (it is already open and idle)."""
+
+
+# The typical interaction per page (key "home" or a demo key), run once the page is ready and
+# followed by waiting until Streamlit is idle again. Add a demo's interaction here when it exists,
+# e.g. `async def recs_rate(page): await page.get_by_role("button", name="...").first.click()`.
+INTERACTIONS: dict[str, Callable[[object], Awaitable[None]]] = {
+    "home": open_only,
+    **{demo.key: open_only for demo in DEMOS},
+}
+
+
+@dataclass
+class Visit:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    steps_done: int = 0
+
+
+async def _ready(page, title: str, start: float, timeout_ms: int) -> float:
+    from playwright.async_api import expect
+
+    await expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=timeout_ms)
+    await wait_idle(page, timeout_ms)
+    return time.perf_counter() - start
+
+
+async def visitor(browser, url: str, visit: Visit, ready: asyncio.Event, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """One visitor: home, then every demo by the sidebar, each with its interaction. Stays connected until `ready`."""
+    context = await browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = await context.new_page()
+        steps = [("home", "", HOME_TITLE)] + [(d.key, d.slug, d.title) for d in DEMOS]
+        for index, (key, slug, title) in enumerate(steps):
+            try:
+                start = time.perf_counter()
+                if index == 0:
+                    await page.goto(url, wait_until="commit")
+                else:
+                    await page.locator(f'[data-testid="stSidebarNavLink"][href$="/{slug}"]').first.click()
+                visit.latencies.append(await _ready(page, title, start, timeout_ms))
+                await INTERACTIONS.get(key, open_only)(page)
+                await wait_idle(page, timeout_ms)
+                if await page.locator(EXCEPTION).count():
+                    visit.errors.append(f"{key}: exception box")
+            except Exception as err:  # noqa: BLE001 - every failure is a counted error, and the walk goes on
+                visit.errors.append(f"{key}: {type(err).__name__}: {str(err).splitlines()[0][:120]}")
+                if index == 0:
+                    return
+            finally:
+                visit.steps_done += 1
+        await ready.wait()  # hold the session open until memory has been read
+    finally:
+        await context.close()
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    out = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            if key in {"VmRSS", "VmHWM"}:
+                out[key] = int(value.split()[0]) / 1024
+    return out
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+async def round_of(browser, url: str, pid: int, n: int, limit_s: float) -> dict:
+    visits = [Visit() for _ in range(n)]
+    all_walked = asyncio.Event()
+    release = asyncio.Event()
+    started = time.perf_counter()
+    tasks = [asyncio.create_task(visitor(browser, url, v, release)) for v in visits]
+
+    async def watch() -> None:
+        while not all(v.steps_done >= 1 + len(DEMOS) or t.done() for v, t in zip(visits, tasks, strict=True)):
+            await asyncio.sleep(0.2)
+        all_walked.set()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        await asyncio.wait_for(all_walked.wait(), timeout=limit_s)
+        timed_out = 0
+    except TimeoutError:
+        timed_out = sum(1 for v, t in zip(visits, tasks, strict=True) if not t.done() and v.steps_done < 1 + len(DEMOS))
+    wall = time.perf_counter() - started
+    mem = memory_mb(pid)  # with every visitor still connected
+    release.set()
+    watcher.cancel()
+    for task in tasks:
+        if not task.done() and timed_out:
+            task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    latencies = [x for v in visits for x in v.latencies]
+    errors = [e for v in visits for e in v.errors] + [f"visitor not done within {limit_s:.0f} s"] * timed_out
+    return {
+        "n": n, "wall": wall, "latencies": latencies, "errors": errors, "rss": mem["VmRSS"], "peak": mem["VmHWM"],
+    }
+
+
+async def measure(ns: list[int], limit_s: float) -> tuple[dict, list[dict], float]:
+    from playwright.async_api import async_playwright
+
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+
+    process, url = start_server()
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                warm = Visit()
+                done = asyncio.Event()
+                done.set()
+                await visitor(browser, url, warm, done, timeout_ms=WARMUP_TIMEOUT_MS)
+                rss_warm = memory_mb(process.pid)["VmRSS"]
+                rounds = [await round_of(browser, url, process.pid, n, limit_s) for n in ns]
+            finally:
+                await browser.close()
+    finally:
+        stop(process)
+    return {"latencies": warm.latencies, "errors": warm.errors}, rounds, rss_warm
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def _ok(passed: bool) -> str:
+    return "yes" if passed else "**no**"
+
+
+def run() -> str:
+    ns = [int(x) for x in os.environ.get("BENCH_LOAD_NS", "1,5,10,25").split(",") if x.strip()]
+    limit_s = float(os.environ.get("BENCH_LOAD_ROUND_S", "120"))
+    load_before = os.getloadavg()[0]
+    warm, rounds, rss_warm = asyncio.run(measure(ns, limit_s))
+    load_after = os.getloadavg()[0]
+
+    rows = []
+    for r in rounds:
+        rows.append({
+            "sessions": r["n"],
+            "page visits": len(r["latencies"]),
+            "errors": len(r["errors"]),
+            "page-ready median s": f"{statistics.median(r['latencies']):.2f}" if r["latencies"] else "-",
+            "page-ready p95 s": f"{_pct(r['latencies'], 0.95):.2f}" if r["latencies"] else "-",
+            "round wall s": f"{r['wall']:.1f}",
+            "server RSS MB": f"{r['rss']:.0f}",
+            "RSS over warm server MB": f"{r['rss'] - rss_warm:.0f}",
+        })
+    smallest, largest = rounds[0], rounds[-1]
+    added = largest["n"] - smallest["n"]
+    per_session = (largest["rss"] - smallest["rss"]) / added if added else float("nan")
+    p95 = _pct(largest["latencies"], 0.95)
+    summary = [
+        {"figure": f"errors at {largest['n']} sessions", "ours": str(len(largest["errors"])), "target": "0",
+         "met": _ok(not largest["errors"])},
+        {"figure": f"p95 page-ready at {largest['n']} sessions", "ours": f"{p95:.2f} s",
+         "target": f"< {TARGET_P95_S:.0f} s", "met": _ok(p95 < TARGET_P95_S)},
+        {"figure": f"memory per added session ({smallest['n']} to {largest['n']})", "ours": f"{per_session:.1f} MB",
+         "target": f"< {TARGET_MB_PER_SESSION:.0f} MB", "met": _ok(per_session < TARGET_MB_PER_SESSION)},
+    ]
+    error_lines = sorted({e for r in rounds for e in r["errors"]} | set(warm["errors"]))
+    busy = 0.5 * (os.cpu_count() or 1)
+    parts = [
+        "## Load: concurrent visitors",
+        "",
+        "One real server and one headless Chromium on this machine; N visitors at once, each its own browser "
+        f"context, opening the home page and then every demo ({len(DEMOS)}) by the sidebar with that page's "
+        "typical interaction. Page-ready = from click (or navigation) until the title is visible and "
+        "Streamlit's running indicator has gone, measured in the browser, so it includes the browser's own "
+        "rendering on the same cores. Memory is the server's VmRSS with all N visitors still connected; rounds "
+        "run one after another on the same server after a warm-up visitor trained every model "
+        f"(server RSS after warm-up: {rss_warm:.0f} MB). Round time limit {limit_s:.0f} s. Machine load average "
+        f"(1 min) {load_before:.1f} before and {load_after:.1f} after"
+        + (" (busy with other work: latencies are pessimistic)." if max(load_before, load_after) > busy else "."),
+        "",
+        markdown_table(summary),
+        "",
+        markdown_table(rows),
+    ]
+    interactions = ", ".join(f"{k}: {fn.__name__}" for k, fn in INTERACTIONS.items())
+    parts += ["", f"Interactions per page: {interactions}."]
+    if error_lines:
+        parts += ["", "Errors seen:", ""] + [f"- {e}" for e in error_lines[:20]]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    print(run())
