@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -76,31 +80,58 @@ def trained(source: str, algo: str, params: tuple, _ratings: pd.DataFrame, _movi
     return train(_ratings, _movies, algo=algo, **dict(params))
 
 
-def disk_cached(name: str, source: str, algo: str, params: tuple, compute) -> pd.DataFrame:
+def frame_path(name: str, algo: str, params: tuple) -> Path:
+    digest = hashlib.sha1(repr((CACHE_VERSION, name, algo, params)).encode()).hexdigest()[:12]
+    return cache_dir() / f"recs_{name}_{digest}.csv"
+
+
+def compute_frame(name: str, ratings: pd.DataFrame, movies: pd.DataFrame | None, algo: str,
+                  params: tuple) -> pd.DataFrame:
+    kwargs = dict(params)
+    if name == "curve":
+        return eng.learning_curve(ratings, movies, algo=algo, **kwargs)
+    if name == "arena":
+        return eng.model_arena(ratings, movies, default=algo, default_params=kwargs)
+    return eng.slice_report(ratings, movies, algo=algo, **kwargs)
+
+
+def disk_cached(name: str, source: str, algo: str, params: tuple, ratings, movies) -> pd.DataFrame:
     """Engineer-view frames for the shipped data survive restarts (data/cache, rebuilt when missing)."""
     if source != "movielens":
-        return compute()
-    digest = hashlib.sha1(repr((CACHE_VERSION, name, algo, params)).encode()).hexdigest()[:12]
-    path = cache_dir() / f"recs_{name}_{digest}.csv"
+        return compute_frame(name, ratings, movies, algo, params)
+    path = frame_path(name, algo, params)
     try:
         return pd.read_csv(path)
     except (OSError, ValueError):
-        frame = compute()
-        frame.to_csv(path, index=False)
+        frame = compute_frame(name, ratings, movies, algo, params)
+        partial = path.with_suffix(f".{threading.get_ident()}.tmp")
+        frame.to_csv(partial, index=False)
+        os.replace(partial, path)
         return frame
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def engineer_frame(name: str, source: str, algo: str, params: tuple) -> pd.DataFrame:
     _, ratings, movies = current_data()
-    kwargs = dict(params)
-    if name == "curve":
-        compute = lambda: eng.learning_curve(ratings, movies, algo=algo, **kwargs)  # noqa: E731
-    elif name == "arena":
-        compute = lambda: eng.model_arena(ratings, movies, default=algo, default_params=kwargs)  # noqa: E731
-    else:
-        compute = lambda: eng.slice_report(ratings, movies, algo=algo, **kwargs)  # noqa: E731
-    return disk_cached(name, source, algo, params, compute)
+    return disk_cached(name, source, algo, params, ratings, movies)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_engineer_view() -> threading.Thread:
+    """Once per server: compute the default model's learning curve and slices off the visitor's path."""
+    params = tuple(sorted(ALGORITHMS[DEFAULT_ALGO]["params"].items()))
+
+    def work() -> None:
+        ratings, movies = load_movielens()
+        for name in ("curve", "slices"):
+            try:
+                disk_cached(name, "movielens", DEFAULT_ALGO, params, ratings, movies)
+            except Exception:  # noqa: BLE001 - a failed warm-up only means the view computes on demand
+                logging.getLogger("showcase").exception("recommender warm-up failed")
+
+    thread = threading.Thread(target=work, name="recs-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -367,6 +398,10 @@ def evaluation_section(source: str, algo: str, params: dict[str, Any]) -> None:
 
 def engineer_view(source: str, algo: str, params: dict[str, Any], visitor: dict[int, float]) -> None:
     key = tuple(sorted(params.items()))
+    ready = source == "movielens" and frame_path("curve", algo, key).exists()
+    if "recs_view" not in st.session_state and not ready:
+        # The learning curve retrains four times; open on the formulas so the first visit stays fast.
+        st.session_state["recs_view"] = "The maths"
     render_engineer_view(EngineerView(
         key="recs",
         learning_curve=lambda: engineer_frame("curve", source, algo, key),
@@ -406,6 +441,7 @@ with guard("reading your ratings file"):
     data_source()
 report_ignored_links(asked, notices)
 source, ratings_frame, movies_frame = current_data()
+warm_up_engineer_view()
 model = None
 with guard("training the model"):
     with st.spinner(f"Training {ALGORITHMS[algo]['label']} on {len(ratings_frame):,} ratings…"):
