@@ -191,7 +191,7 @@ def run() -> str:
         "### Speed of a new visitor's recommendations",
         markdown_table(fold_in),
         "",
-        "### Learning curve (fold 1; ranking on 150 people)",
+        "### Learning curve (fold 1; ranking on 300 people)",
         markdown_table(curve, 4),
         "",
         "### Model arena (fold 1; quality = % of the error of guessing the mean that the model removes)",

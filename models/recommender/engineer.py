@@ -18,7 +18,7 @@ __all__ = ["FORMULAS", "learning_curve", "model_arena", "reproduction_script", "
 
 RATER_BANDS = ((0, 30, "light: under 30 ratings"), (30, 100, "30-99 ratings"),
                (100, 300, "100-299 ratings"), (300, 10**9, "heavy: 300+ ratings"))
-RANKING_USERS = 150
+RANKING_USERS = 300
 """Ranking metrics in these views use a fixed sample of people so each view answers in seconds."""
 
 FORMULAS: tuple[Formula, ...] = (
