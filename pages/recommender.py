@@ -303,7 +303,9 @@ def user_section(model: Recommender) -> None:
     left, right = st.columns(2)
     left.markdown(f"**What person {user} rated highest** ({mine.sum()} ratings)")
     left.dataframe(rated.nlargest(10, ["rating", "n_ratings"])[["label", "rating"]].rename(
-        columns={"label": "film", "rating": "their ★"}), hide_index=True, width="stretch")
+        columns={"label": "film", "rating": "their ★"}), hide_index=True, width="stretch",
+        column_config={"film": st.column_config.TextColumn(width="medium"),
+                       "their ★": st.column_config.NumberColumn(format="%.1f", width=60)})
     picks = recommend_for_user(model, user, 10, min_ratings=MIN_RATINGS)
     right.markdown("**What the model recommends to them**")
     right.dataframe(picks.assign(film=picks["title"])[["film", "predicted", "why"]], hide_index=True,

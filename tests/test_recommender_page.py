@@ -88,3 +88,10 @@ def test_engineer_views(view):
     at = open_app(PAGE, session={"recs_view": view})
     assert_no_exception(at)
     assert at.segmented_control(key="recs_view").value == view
+
+
+def test_presenter_mode_shows_talking_points_and_folds_detail():
+    at = open_app(PAGE, query={"presenter": "1", "recs_preset": "family films"})
+    assert_no_exception(at)
+    assert any("Talking points" in i.value for i in at.info)
+    assert len(_table_with(at, "why")[0]) == 10
