@@ -323,17 +323,17 @@ def patient_section(config: dr.Config, training: str) -> float:
     st.subheader(":material/person: A patient")
     st.caption("Move the sliders: the risk updates at once. Grey text under each slider gives the usual range.")
     values = {}
-    columns = st.columns(4)
-    for i, name in enumerate(dr.FEATURES):
-        info = dr.FEATURE_INFO[name]
-        with columns[i % 4]:
-            values[name] = st.slider(
-                f"{info.label} ({info.unit})",
-                key=f"risk_{name}",
-                bind="query-params",
-                **slider_range(name, info.typical),
-            )
-            st.caption(f"Usual: {info.normal}")
+    for row in (("glu", "bmi", "age", "ped"), ("npreg", "bp", "skin")):  # most telling first; phones stack rows
+        for column, name in zip(st.columns(4), row, strict=False):
+            info = dr.FEATURE_INFO[name]
+            with column:
+                values[name] = st.slider(
+                    f"{info.label} ({info.unit})",
+                    key=f"risk_{name}",
+                    bind="query-params",
+                    **slider_range(name, info.typical),
+                )
+                st.caption(f"Usual: {info.normal}")
     threshold = threshold_slider(config)
     fitted = model(config, training)
     risk = dr.predict_risk(fitted, values)
@@ -578,6 +578,22 @@ def breast_cancer_section() -> None:
     )
 
 
+def slices_caption(table: pd.DataFrame) -> str:
+    """One honest sentence about the age bands, from the numbers themselves."""
+    judged = table[~table["too_few"].astype(bool)]
+    text = "Share of women with diabetes that the model flags, by age band, on Pima.te. "
+    if len(judged) >= 2:
+        worst, best = judged.loc[judged["sensitivity"].idxmin()], judged.loc[judged["sensitivity"].idxmax()]
+        text += (
+            f"It catches {100 * best['sensitivity']:.0f} % of cases in {best['slice']} but only "
+            f"{100 * worst['sensitivity']:.0f} % in {worst['slice']}. "
+        )
+    thin = table.loc[table["too_few"].astype(bool), "slice"].tolist()
+    if thin:
+        text += f"Too few cases to judge: {', '.join(thin)}. "
+    return text + "Bands have 25 to 200 women, so differences of 10 points may be chance."
+
+
 def engineer_view(config: dr.Config, training: str, threshold: float) -> None:
     render_engineer_view(
         EngineerView(
@@ -586,7 +602,7 @@ def engineer_view(config: dr.Config, training: str, threshold: float) -> None:
             learning_curve_x="Training patients",
             learning_curve_caption="AUC (left axis) and error rate (right axis) by 5-fold cross-validation on the "
             "training data as the model sees more women; the band spans the 10th-90th percentile of folds. "
-            "More patients help until about 80; after that the gains are smaller than the fold-to-fold spread.",
+            "Where the curve flattens inside its band, more patients of the same kind would add little.",
             arena=lambda: arena(config, training),
             arena_quality="AUC on Pima.te",
             default_reason="Logistic regression ranks as well as any family here, trains in milliseconds, gives "
@@ -598,8 +614,7 @@ def engineer_view(config: dr.Config, training: str, threshold: float) -> None:
             script_name="reproduce_disease_risk.py",
             slices=lambda: slices(config, training, threshold),
             slices_metric="sensitivity",
-            slices_caption="Share of women with diabetes that the model flags, by age band, on Pima.te. Younger "
-            "women are caught less often: their risks are lower, so fewer cross the threshold.",
+            slices_caption=slices_caption(slices(config, training, threshold)),
         )
     )
 
