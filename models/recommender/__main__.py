@@ -46,7 +46,8 @@ def _params(args: argparse.Namespace) -> dict[str, Any]:
 
 def _evaluate(args: argparse.Namespace) -> int:
     ratings, movies = _data(args)
-    table = evaluate(ratings, movies, algo=args.algo, folds=args.folds, seed=args.seed, **_params(args))
+    table = evaluate(ratings, movies, algo=args.algo, folds=args.folds, seed=args.seed,
+                     min_ratings=args.min_ratings, **_params(args))
     emit(table, args.json, title=f"{args.folds}-fold evaluation on {len(ratings):,} ratings")
     return 0
 
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("evaluate", help="k-fold RMSE/MAE and top-10 ranking beside BaselineOnly and popularity")
     common(ev)
     ev.add_argument("--folds", type=int, default=5)
+    ev.add_argument("--min-ratings", type=int, default=20, help="only rank films with this many training ratings")
     ev.set_defaults(handler=_evaluate)
 
     rec = sub.add_parser("recommend", help="top-N films for a known user or for new ratings")

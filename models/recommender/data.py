@@ -91,9 +91,9 @@ def load_ratings_file(
     dupes = out.duplicated(["userId", "movieId"])
     if dupes.any():
         row = int(np.flatnonzero(dupes.to_numpy())[0]) + 1
-        pair = out.iloc[row - 1]
+        user, movie = int(out["userId"].iloc[row - 1]), int(out["movieId"].iloc[row - 1])
         raise InputError(
-            f"user {pair.userId} rated film {pair.movieId} more than once (row {row}; "
+            f"user {user} rated film {movie} more than once (row {row}; "
             f"{int(dupes.sum())} duplicated user-film pairs in all)"
         )
     if out["userId"].nunique() < 2 or out["movieId"].nunique() < 2:

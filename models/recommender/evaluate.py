@@ -101,6 +101,8 @@ def _ranking(lists: dict[int, np.ndarray], relevant: dict[int, set[int]], n_rati
         recall.append(hits.sum() / len(relevant[user]))
         ideal = discounts[: min(len(relevant[user]), k)].sum()
         ndcg.append(float((hits * discounts[: len(hits)]).sum() / ideal))
+    if not lists:
+        return RankingScores(*(float("nan"),) * 5, 0)
     shown = np.unique(np.concatenate(list(lists.values()))) if lists else np.array([], dtype=int)
     percentile = pd.Series(n_ratings[eligible]).rank(pct=True).to_numpy() * 100
     lookup = dict(zip(eligible, percentile, strict=True))
@@ -122,6 +124,8 @@ def _held_out(model: Recommender, test: pd.DataFrame, min_ratings: int, max_user
     if max_users is not None and len(users) > max_users:
         users = sorted(np.random.default_rng(seed).choice(users, max_users, replace=False).tolist())
     eligible = np.flatnonzero(model.films["n_ratings"].to_numpy() >= min_ratings)
+    if not len(eligible):
+        raise InputError(f"no film has {min_ratings} or more training ratings to recommend; lower the minimum")
     return relevant, users, eligible
 
 
