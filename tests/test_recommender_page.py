@@ -95,3 +95,17 @@ def test_presenter_mode_shows_talking_points_and_folds_detail():
     assert_no_exception(at)
     assert any("Talking points" in i.value for i in at.info)
     assert len(_table_with(at, "why")[0]) == 10
+
+
+def test_search_add_and_clear():
+    at = open_app(PAGE)
+    at.selectbox(key="recs_search").set_value(1214)  # Alien
+    at.feedback(key="recs_search_stars").set_value(4)
+    at.run()
+    at.button(key="recs_add").click().run()
+    assert_no_exception(at)
+    assert any("Alien (1979) 5★" in c.value for c in at.caption)
+    assert len(_table_with(at, "why")[0]) == 10
+    at.button(key="recs_clear").click().run()
+    assert_no_exception(at)
+    assert any("Rate two or three films" in i.value for i in at.info)
