@@ -90,11 +90,10 @@ def explain_patient(model: Pipeline, values: dict[str, float], train_frame: pd.D
         baseline = float(model.named_steps["model"].intercept_[0])
         return Explanation(risk, contrib, EXACT_METHOD, "log-odds", baseline)
     medians = train_frame[features].median()
-    pushes = {}
-    for name in features:
-        swapped = frame.copy()
-        swapped[name] = medians[name]
-        pushes[name] = risk - predict_risk(model, swapped)
+    swapped = pd.concat([frame[features]] * len(features), ignore_index=True)
+    for i, name in enumerate(features):
+        swapped.loc[i, name] = medians[name]
+    pushes = dict(zip(features, risk - model.predict_proba(swapped)[:, 1], strict=True))  # one call: fast for forests
     return Explanation(risk, pd.Series(pushes) * 100, MEDIAN_METHOD, "risk points (%)", float("nan"))
 
 
