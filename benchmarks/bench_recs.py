@@ -121,6 +121,11 @@ def fold_in_table(ratings, movies) -> pd.DataFrame:
     model = train(ratings, movies)
     seconds, _ = median_seconds(lambda: recommend(model, visitor_state(model, SCI_FI), 10), repeats=20, warmup=2)
     retrain, _ = median_seconds(lambda: train(ratings, movies), repeats=3)
+    cpu = []
+    for _ in range(3):
+        start = time.process_time()
+        train(ratings, movies)
+        cpu.append(time.process_time() - start)
     train_rows, test_rows = kfold_splits(ratings, 5)[0]
     fold_model = train(ratings.iloc[train_rows], movies)
     test = ratings.iloc[test_rows]
@@ -140,7 +145,7 @@ def fold_in_table(ratings, movies) -> pd.DataFrame:
         {"measure": "new visitor's top 10 after a rating (fold-in + ranking), median of 20", "value":
          f"{1000 * seconds:.0f} ms (target < 1 s)"},
         {"measure": "full retrain of the default model on all 100,004 ratings, median of 3",
-         "value": f"{retrain:.2f} s (target < 3 s)"},
+         "value": f"{retrain:.2f} s wall, {statistics.median(cpu):.2f} s CPU (target < 3 s)"},
         {"measure": "RMSE on held-out ratings of 60 people, trained factors",
          "value": f"{np.sqrt(np.mean(np.concatenate(trained_err))):.3f}"},
         {"measure": "same people folded in from their training ratings (no retrain)",
