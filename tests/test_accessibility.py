@@ -28,6 +28,13 @@ BLOCKING = {"serious", "critical"}
 HOME_TITLE = PAGES[0][1]
 AXE_PAGES = PAGES + [("?presenter=1", HOME_TITLE, "home-presenter")]
 
+SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def wait_script_done(page, timeout_ms: int = 120_000) -> None:
+    """Streamlit's own e2e tests wait on this attribute; the status widget shows only after a delay."""
+    page.locator(SCRIPT_DONE).wait_for(state="attached", timeout=timeout_ms)
+
 
 @dataclass(frozen=True)
 class Known:
@@ -106,6 +113,7 @@ def tall_page(browser):
 @pytest.mark.parametrize(("slug", "title", "name"), AXE_PAGES, ids=[p[2] for p in AXE_PAGES])
 def test_page_has_no_serious_axe_violation(tall_page, server_url, slug, title, name):
     open_page(tall_page, f"{server_url}/{slug}", title)
+    wait_script_done(tall_page)
     assert_no_exception_box(tall_page)
     results = run_axe(tall_page, name)
     ours = []
