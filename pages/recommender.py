@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import threading
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -16,10 +16,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import models.recommender.engineer as eng
-from models.common import InputError, ModelCardInfo, cache_dir
+from models.common import InputError, ModelCardInfo
 from models.recommender.data import load_movielens, load_movies_file, load_ratings_file, popular_movies
 from models.recommender.evaluate import evaluate
 from models.recommender.explain import (
+    FilmMap,
     film_map,
     place_on_map,
     recommend,
@@ -37,7 +38,6 @@ from ui.theme import NEUTRAL, PALETTE, style_figure
 
 UPLOAD_LIMIT = 8 * 1024 * 1024  # 8 MB: about 300,000 ratings, three times the shipped data
 GRID_SIZE = 24
-CACHE_VERSION = 2  # bump when the engineer-view computations change
 MIN_RATINGS = 20
 PRESETS: dict[str, dict[int, float]] = {  # example tastes a presenter can start from (and bookmark)
     "none": {},
@@ -80,58 +80,31 @@ def trained(source: str, algo: str, params: tuple, _ratings: pd.DataFrame, _movi
     return train(_ratings, _movies, algo=algo, **dict(params))
 
 
-def frame_path(name: str, algo: str, params: tuple) -> Path:
-    digest = hashlib.sha1(repr((CACHE_VERSION, name, algo, params)).encode()).hexdigest()[:12]
-    return cache_dir() / f"recs_{name}_{digest}.csv"
-
-
-def compute_frame(name: str, ratings: pd.DataFrame, movies: pd.DataFrame | None, algo: str,
-                  params: tuple) -> pd.DataFrame:
-    kwargs = dict(params)
-    if name == "curve":
-        return eng.learning_curve(ratings, movies, algo=algo, **kwargs)
-    if name == "arena":
-        return eng.model_arena(ratings, movies, default=algo, default_params=kwargs)
-    return eng.slice_report(ratings, movies, algo=algo, **kwargs)
-
-
-def disk_cached(name: str, source: str, algo: str, params: tuple, ratings, movies) -> pd.DataFrame:
-    """Engineer-view frames for the shipped data survive restarts (data/cache, rebuilt when missing)."""
-    if source != "movielens":
-        return compute_frame(name, ratings, movies, algo, params)
-    path = frame_path(name, algo, params)
-    try:
-        return pd.read_csv(path)
-    except (OSError, ValueError):
-        frame = compute_frame(name, ratings, movies, algo, params)
-        partial = path.with_suffix(f".{threading.get_ident()}.tmp")
-        frame.to_csv(partial, index=False)
-        os.replace(partial, path)
-        return frame
+@st.cache_resource(show_spinner=False, max_entries=12)
+def cached_film_map(source: str, algo: str, params: tuple, _model: Recommender) -> FilmMap:
+    return film_map(_model, min_ratings=MIN_RATINGS)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def engineer_frame(name: str, source: str, algo: str, params: tuple) -> pd.DataFrame:
     _, ratings, movies = current_data()
-    return disk_cached(name, source, algo, params, ratings, movies)
+    return eng.cached_frame(name, ratings, movies, algo, params, on_disk=source == "movielens")
 
 
 @st.cache_resource(show_spinner=False)
-def warm_up_engineer_view() -> threading.Thread:
-    """Once per server: compute the default model's learning curve and slices off the visitor's path."""
+def warm_up_engineer_view() -> subprocess.Popen | None:
+    """Once per server: a niced child process computes the default learning curve and slices, so the
+    visitor's clicks never wait for them (a thread would share this process's interpreter lock)."""
     params = tuple(sorted(ALGORITHMS[DEFAULT_ALGO]["params"].items()))
-
-    def work() -> None:
-        ratings, movies = load_movielens()
-        for name in ("curve", "slices"):
-            try:
-                disk_cached(name, "movielens", DEFAULT_ALGO, params, ratings, movies)
-            except Exception:  # noqa: BLE001 - a failed warm-up only means the view computes on demand
-                logging.getLogger("showcase").exception("recommender warm-up failed")
-
-    thread = threading.Thread(target=work, name="recs-warm-up", daemon=True)
-    thread.start()
-    return thread
+    if all(eng.frame_path(name, DEFAULT_ALGO, params).exists() for name in ("curve", "slices")):
+        return None
+    try:
+        return subprocess.Popen([sys.executable, "-m", "models.recommender.engineer", "--warm"],
+                                cwd=Path(__file__).resolve().parent.parent,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        logging.getLogger("showcase").exception("recommender warm-up could not start")
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -352,10 +325,8 @@ def map_figure(fmap, visitor: tuple[float, float] | None) -> go.Figure:
     return style_figure(fig, height=520, presenter=is_presenter())
 
 
-def inside_section(model: Recommender, default_model: Recommender) -> None:
+def inside_section(model: Recommender, fmap: FilmMap, mapped: Recommender) -> None:
     st.subheader(":material/scatter_plot: Look inside the model")
-    mapped = model if model.has_factors else default_model
-    fmap = film_map(mapped, min_ratings=MIN_RATINGS)
     state = st.session_state.get("recs_visitor_state")
     visitor = None
     if state is not None and mapped is model and state.pu is not None:
@@ -412,7 +383,7 @@ def evaluation_section(source: str, algo: str, params: dict[str, Any]) -> None:
 
 def engineer_view(source: str, algo: str, params: dict[str, Any], visitor: dict[int, float]) -> None:
     key = tuple(sorted(params.items()))
-    ready = source == "movielens" and frame_path("curve", algo, key).exists()
+    ready = source == "movielens" and eng.frame_path("curve", algo, key).exists()
     if "recs_view" not in st.session_state and not ready:
         # The learning curve retrains four times; open on the formulas so the first visit stays fast.
         st.session_state["recs_view"] = "The maths"
@@ -456,7 +427,9 @@ with guard("reading your ratings file"):
     data_source()
 report_ignored_links(asked, notices)
 source, ratings_frame, movies_frame = current_data()
-warm_up_engineer_view()
+warmer = warm_up_engineer_view()
+if warmer is not None:
+    warmer.poll()  # reap the child once it has finished
 model = None
 with guard("training the model"):
     with st.spinner(f"Training {ALGORITHMS[algo]['label']} on {len(ratings_frame):,} ratings…"):
@@ -477,10 +450,11 @@ if model is not None:
     with guard("finding similar films"):
         similar_section(model)
     with guard("drawing the film map"):
-        default_model = model if model.has_factors else trained(
-            source, DEFAULT_ALGO, tuple(sorted(ALGORITHMS[DEFAULT_ALGO]["params"].items())),
-            ratings_frame, movies_frame)
-        inside_section(model, default_model)
+        default_params = ALGORITHMS[DEFAULT_ALGO]["params"]
+        map_algo, map_params = (algo, params) if model.has_factors else (DEFAULT_ALGO, default_params)
+        map_key = (source, map_algo, tuple(sorted(map_params.items())))
+        mapped = model if model.has_factors else trained(*map_key, ratings_frame, movies_frame)
+        inside_section(model, cached_film_map(*map_key, mapped), mapped)
     with guard("evaluating"):
         evaluation_section(source, algo, params)
     with guard("building the engineer's view"):

@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import sys
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import root_mean_squared_error
 
-from models.common import DEFAULT_SEED, Formula
+from models.common import DEFAULT_SEED, Formula, cache_dir
 from models.recommender.evaluate import kfold_splits, predict_pairs, ranking_scores
 from models.recommender.explain import recommend, visitor_state
 from models.recommender.train import ALGORITHMS, DEFAULT_ALGO, known_user_state, train
 
-__all__ = ["FORMULAS", "learning_curve", "model_arena", "reproduction_script", "slice_report", "RATER_BANDS"]
+__all__ = [
+    "FORMULAS",
+    "RATER_BANDS",
+    "cached_frame",
+    "frame_path",
+    "learning_curve",
+    "model_arena",
+    "reproduction_script",
+    "slice_report",
+    "warm_default_frames",
+]
+CACHE_VERSION = 2
+"""Bump when a view's computation changes, so stale cached frames are never shown."""
 
 RATER_BANDS = ((0, 30, "light: under 30 ratings"), (30, 100, "30-99 ratings"),
                (100, 300, "100-299 ratings"), (300, 10**9, "heavy: 300+ ratings"))
@@ -153,3 +170,49 @@ else:
 
 # Keep the names used in reproduction scripts importable from here, so a test can check they exist.
 _SCRIPT_API = (recommend, visitor_state)
+
+
+def frame_path(name: str, algo: str, params: tuple) -> Path:
+    digest = hashlib.sha1(repr((CACHE_VERSION, name, algo, params)).encode()).hexdigest()[:12]
+    return cache_dir() / f"recs_{name}_{digest}.csv"
+
+
+def _compute(name: str, ratings: pd.DataFrame, movies: pd.DataFrame | None, algo: str, params: tuple) -> pd.DataFrame:
+    kwargs = dict(params)
+    if name == "curve":
+        return learning_curve(ratings, movies, algo=algo, **kwargs)
+    if name == "arena":
+        return model_arena(ratings, movies, default=algo, default_params=kwargs)
+    return slice_report(ratings, movies, algo=algo, **kwargs)
+
+
+def cached_frame(name: str, ratings: pd.DataFrame, movies: pd.DataFrame | None, algo: str, params: tuple, *,
+                 on_disk: bool = True) -> pd.DataFrame:
+    """An engineer's-view frame ("curve", "arena", "slices"), kept under cache_dir() for the shipped data."""
+    if not on_disk:
+        return _compute(name, ratings, movies, algo, params)
+    path = frame_path(name, algo, params)
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError):
+        frame = _compute(name, ratings, movies, algo, params)
+        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+        frame.to_csv(partial, index=False)
+        os.replace(partial, path)
+        return frame
+
+
+def warm_default_frames() -> None:
+    """Fill the cache with the default model's learning curve and slices (run in a niced child process)."""
+    from models.recommender.data import load_movielens
+
+    ratings, movies = load_movielens()
+    params = tuple(sorted(ALGORITHMS[DEFAULT_ALGO]["params"].items()))
+    for name in ("curve", "slices"):
+        cached_frame(name, ratings, movies, DEFAULT_ALGO, params)
+
+
+if __name__ == "__main__" and "--warm" in sys.argv:
+    if hasattr(os, "nice"):
+        os.nice(10)  # the visitors' clicks come first
+    warm_default_frames()
