@@ -325,8 +325,8 @@ def map_figure(fmap, visitor: tuple[float, float] | None) -> go.Figure:
     return style_figure(fig, height=520, presenter=is_presenter())
 
 
-def inside_section(model: Recommender, fmap: FilmMap, mapped: Recommender) -> None:
-    st.subheader(":material/scatter_plot: Look inside the model")
+def map_section(model: Recommender, fmap: FilmMap, mapped: Recommender) -> None:
+    st.markdown("#### :material/scatter_plot: Where you sit on the film map")
     state = st.session_state.get("recs_visitor_state")
     visitor = None
     if state is not None and mapped is model and state.pu is not None:
@@ -335,7 +335,28 @@ def inside_section(model: Recommender, fmap: FilmMap, mapped: Recommender) -> No
     note = "" if mapped is model else " (this algorithm has no latent factors, so the map shows the default blend)"
     st.caption(f"Each of the {len(fmap.points):,} films with {MIN_RATINGS}+ ratings, placed by its learned "
                f"hidden tastes{note}; films close together appeal to the same people. Shape and colour show the "
-               "most specific genre." + (" The star points the way your taste leans." if visitor else ""))
+               "most specific genre." + (" The star points the way your taste leans." if visitor else
+                                         " Rate films and a star shows where your taste leans."))
+
+
+@st.fragment
+def visitor_panel(model: Recommender, fmap: FilmMap | None, mapped: Recommender | None) -> None:
+    """Rating, picks and the map rerun on their own, so a click answers without redrawing the page."""
+    mine: dict[int, float] = {}
+    with guard("reading your ratings"):
+        mine = rate_section(model)
+        if not mine:
+            st.session_state.pop("recs_visitor_state", None)
+    st.session_state["recs_mine"] = mine
+    with guard("recommending films for you"):
+        recommendations_section(model, mine)
+    if fmap is not None and mapped is not None:
+        with guard("drawing the film map"):
+            map_section(model, fmap, mapped)
+
+
+def inside_section(model: Recommender) -> None:
+    st.subheader(":material/bar_chart: Look inside the data")
     counts = model.films["n_ratings"].sort_values(ascending=False).to_numpy()
     left, right = st.columns(2)
     dist = pd.Series(model.r).value_counts().sort_index()
@@ -381,7 +402,7 @@ def evaluation_section(source: str, algo: str, params: dict[str, Any]) -> None:
                        "the most-rated film).")
 
 
-def engineer_view(source: str, algo: str, params: dict[str, Any], visitor: dict[int, float]) -> None:
+def engineer_view(source: str, algo: str, params: dict[str, Any]) -> None:
     key = tuple(sorted(params.items()))
     ready = source == "movielens" and eng.frame_path("curve", algo, key).exists()
     if "recs_view" not in st.session_state and not ready:
@@ -401,7 +422,7 @@ def engineer_view(source: str, algo: str, params: dict[str, Any], visitor: dict[
         formulas=eng.FORMULAS,
         train_function=train,
         extra_code=(fit_item_neighbours, fold_in_user),
-        script=lambda: eng.reproduction_script(algo=algo, visitor=visitor, **params),
+        script=lambda: eng.reproduction_script(algo=algo, visitor=st.session_state.get("recs_mine", {}), **params),
         script_name="reproduce_recommendations.py",
         slices=lambda: engineer_frame("slices", source, algo, key),
         slices_metric="RMSE (stars)",
@@ -438,27 +459,24 @@ with guard("training the model"):
         st.caption(f"Trained {ALGORITHMS[algo]['label']} in {model.fit_seconds:.1f} s on {len(model.r):,} ratings "
                    f"from {len(model.user_ids):,} people and {len(model.films):,} films (cached for these settings).")
 if model is not None:
-    mine: dict[int, float] = {}
-    with guard("reading your ratings"):
-        mine = rate_section(model)
-        if not mine:
-            st.session_state.pop("recs_visitor_state", None)
-    with guard("recommending films for you"):
-        recommendations_section(model, mine)
-    with guard("browsing a person"):
-        user_section(model)
-    with guard("finding similar films"):
-        similar_section(model)
-    with guard("drawing the film map"):
+    fmap, mapped = None, None
+    with guard("preparing the film map"):
         default_params = ALGORITHMS[DEFAULT_ALGO]["params"]
         map_algo, map_params = (algo, params) if model.has_factors else (DEFAULT_ALGO, default_params)
         map_key = (source, map_algo, tuple(sorted(map_params.items())))
         mapped = model if model.has_factors else trained(*map_key, ratings_frame, movies_frame)
-        inside_section(model, cached_film_map(*map_key, mapped), mapped)
+        fmap = cached_film_map(*map_key, mapped)
+    visitor_panel(model, fmap, mapped)
+    with guard("browsing a person"):
+        user_section(model)
+    with guard("finding similar films"):
+        similar_section(model)
+    with guard("drawing the data"):
+        inside_section(model)
     with guard("evaluating"):
         evaluation_section(source, algo, params)
     with guard("building the engineer's view"):
-        engineer_view(source, algo, params, mine)
+        engineer_view(source, algo, params)
 
 model_card(ModelCardInfo(
     model="A 40/60 blend of a 30-factor SVD with biases (Surprise, 50 epochs, lr 0.007, reg 0.08) and an item "
