@@ -283,9 +283,9 @@ def user_section(model: Recommender) -> None:
     right.markdown("**What the model recommends to them**")
     right.dataframe(picks.assign(film=picks["title"])[["film", "predicted", "why"]], hide_index=True,
                     width="stretch", column_config={
-                        "film": st.column_config.TextColumn(width="small"),
+                        "film": st.column_config.TextColumn(width="medium"),
                         "predicted": st.column_config.NumberColumn("predicted ★", format="%.1f", width=80),
-                        "why": st.column_config.TextColumn(width="large")})
+                        "why": st.column_config.TextColumn(width="medium")})
 
 
 def similar_section(model: Recommender) -> None:
