@@ -436,6 +436,7 @@ def data_section(training: str, config: dr.Config) -> None:
     )
     with technical("Effect of the imputer on the results"), st.spinner("Training once per imputer…"):
         effect = imputation_table(dr.Config(threshold=config.threshold if config.family == "logistic" else 0.5))
+        st.markdown("**Effect of the imputer on the results**")
         st.dataframe(effect.round(3), hide_index=True, width="stretch")
         st.caption(
             "Logistic regression trained on Pima.tr2 with all seven measurements, once per imputer. "
@@ -504,6 +505,7 @@ def evaluation_section(config: dr.Config, training: str, threshold: float) -> No
         )
     with technical("How the default model was chosen (training data only)"):
         chosen = selection(training)
+        st.markdown("**How the default model was chosen** (training women only)")
         left, right = st.columns([3, 2])
         left.dataframe(chosen.table.round(4), hide_index=True, width="stretch", height=250)
         left.caption(
