@@ -17,6 +17,7 @@ import statistics
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.common import markdown_table
 from ui.demos import DEMOS, HOME_PATH
@@ -159,6 +160,11 @@ def _p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[-1]
 
 
+def placeholders() -> list[str]:
+    """Demo pages still showing the foundation's 'Coming soon' placeholder, so readers know what was measured."""
+    return [d.title for d in DEMOS if "Coming soon" in (Path(__file__).resolve().parent.parent / d.path).read_text(encoding="utf-8")]
+
+
 def _ok(passed: bool) -> str:
     return "yes" if passed else "**no**"
 
@@ -219,6 +225,9 @@ def run() -> str:
         "0.25 s granularity. Trained defaults cached on disk (data/cache) are kept between runs. "
         f"Machine load average (1 min) {load_before:.1f} before and {load_after:.1f} after"
         + (" (busy with other work: browser timings are pessimistic)." if max(load_before, load_after) > busy else "."),
+        "",
+        f"**Measured while these demo pages were still placeholders: {', '.join(placeholders())}.**"
+        if placeholders() else "All four demo pages were complete when this was measured.",
         "",
         markdown_table(summary),
         "",

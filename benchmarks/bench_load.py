@@ -24,6 +24,7 @@ import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from benchmarks.common import markdown_table
 from ui.demos import DEMOS
@@ -234,6 +235,11 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
+def placeholders() -> list[str]:
+    """Demo pages still showing the foundation's 'Coming soon' placeholder, so readers know what was measured."""
+    return [d.title for d in DEMOS if "Coming soon" in (Path(__file__).resolve().parent.parent / d.path).read_text(encoding="utf-8")]
+
+
 def _ok(passed: bool) -> str:
     return "yes" if passed else "**no**"
 
@@ -291,6 +297,10 @@ def run() -> str:
         "real stand each visitor's browser runs on their own phone, not on the server's cores. Machine load average "
         f"(1 min) {load_before:.1f} before and {load_after:.1f} after"
         + (" (busy with other work: latencies are pessimistic)." if max(load_before, load_after) > busy else "."),
+        "",
+        "",
+        f"**Measured while these demo pages were still placeholders: {', '.join(placeholders())}.**"
+        if placeholders() else "All four demo pages were complete when this was measured.",
         "",
         markdown_table(summary),
         "",
