@@ -162,7 +162,8 @@ def _p90(values: list[float]) -> float:
 
 def placeholders() -> list[str]:
     """Demo pages still showing the foundation's 'Coming soon' placeholder, so readers know what was measured."""
-    return [d.title for d in DEMOS if "Coming soon" in (Path(__file__).resolve().parent.parent / d.path).read_text(encoding="utf-8")]
+    root = Path(__file__).resolve().parent.parent
+    return [d.title for d in DEMOS if "Coming soon" in (root / d.path).read_text(encoding="utf-8")]
 
 
 def _ok(passed: bool) -> str:
