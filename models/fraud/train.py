@@ -1,0 +1,165 @@
+"""Time-ordered splits and the model families: supervised (logistic regression, random forest,
+gradient boosting) and unsupervised (isolation forest).
+
+Validation follows the handbook (chapter 3.5): train on one week, wait a week (labels arrive
+late), test on the next week, and drop from each test day the cards already known to be
+defrauded, since a bank would have blocked them. No random split: it would leak the future.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier, IsolationForest, RandomForestClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from models.common import DEFAULT_SEED, InputError
+from models.fraud.features import FEATURE_SETS
+
+__all__ = [
+    "MODELS",
+    "DEFAULT_MODEL",
+    "DEFAULT_FEATURES",
+    "Split",
+    "FraudModel",
+    "time_split",
+    "make_pipeline",
+    "train",
+    "score",
+]
+
+MODELS = {
+    "boosting": "gradient boosting (HistGradientBoosting)",
+    "forest": "random forest",
+    "logistic": "logistic regression",
+    "isolation": "isolation forest (no labels)",
+}
+DEFAULT_MODEL = "boosting"
+DEFAULT_FEATURES = "extended"
+BOOK_TRAIN_START = "2018-07-25"
+
+# Hyperparameters: the measured-best defaults, and the ranges a page may offer (fast to fit).
+DEFAULT_PARAMS: dict[str, dict] = {
+    "boosting": {"learning_rate": 0.05, "max_iter": 300, "max_leaf_nodes": 15, "class_weight": "balanced"},
+    "forest": {"n_estimators": 100, "max_depth": 20, "class_weight": None},
+    "logistic": {"C": 1.0, "class_weight": None},
+    "isolation": {"n_estimators": 100, "contamination": "auto"},
+}
+
+
+@dataclass(frozen=True)
+class Split:
+    """Train and test frames of one time-ordered split, and the days that bound them."""
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    train_days: tuple[int, int]
+    test_days: tuple[int, int]
+    delay_days: int
+
+
+@dataclass
+class FraudModel:
+    """A fitted pipeline and what it needs to score a frame of featured payments."""
+
+    name: str
+    features: tuple[str, ...]
+    pipeline: Pipeline
+    params: dict = field(default_factory=dict)
+    fit_seconds: float = 0.0
+
+
+def time_split(
+    data: pd.DataFrame,
+    train_start: str | pd.Timestamp | int | None = None,
+    train_days: int = 7,
+    delay_days: int = 7,
+    test_days: int = 7,
+) -> Split:
+    """Train on `train_days`, skip `delay_days`, test on `test_days`, as the handbook does.
+
+    `train_start` is a date, a day index, or None: the book's 2018-07-25 when the data reach
+    that far, else the latest start that leaves room for the delay and the test week.
+    """
+    n_days = int(data["TX_TIME_DAYS"].max()) + 1
+    first = pd.Timestamp(data["TX_DATETIME"].iloc[0]).normalize()
+    if train_start is None:
+        book = (pd.Timestamp(BOOK_TRAIN_START) - first).days
+        start = book if 37 <= book <= n_days - train_days - delay_days - test_days else None
+        start = start if start is not None else n_days - train_days - delay_days - test_days
+    elif isinstance(train_start, (int, np.integer)):
+        start = int(train_start)
+    else:
+        start = (pd.Timestamp(train_start) - first).days
+    end_test = start + train_days + delay_days + test_days
+    if start < 0 or end_test > n_days:
+        raise InputError(f"the split needs days {start} to {end_test - 1} but the data have days 0 to {n_days - 1}")
+    days = data["TX_TIME_DAYS"].to_numpy()
+    train = data[(days >= start) & (days < start + train_days)]
+    known = set(train.loc[train["TX_FRAUD"] == 1, "CUSTOMER_ID"])
+    parts = []
+    for i in range(test_days):
+        day = start + train_days + delay_days + i
+        # Cards with a fraud label known by then (frauds up to `delay` days before) are blocked.
+        seen = data[(days == start + train_days + i - 1) & (data["TX_FRAUD"].to_numpy() == 1)]
+        known |= set(seen["CUSTOMER_ID"])
+        today = data[days == day]
+        parts.append(today[~today["CUSTOMER_ID"].isin(known)])
+    test = pd.concat(parts)
+    return Split(train, test, (start, start + train_days - 1),
+                 (start + train_days + delay_days, end_test - 1), delay_days)
+
+
+def make_pipeline(model: str = DEFAULT_MODEL, seed: int = DEFAULT_SEED, **params) -> Pipeline:
+    """imputer -> scaler -> model, so each widget maps to one `model__<name>` parameter."""
+    if model not in MODELS:
+        raise InputError(f"unknown model {model!r}; choose from {', '.join(MODELS)}")
+    chosen = {**DEFAULT_PARAMS[model], **params}
+    if model == "boosting":
+        estimator = HistGradientBoostingClassifier(early_stopping=False, random_state=seed, **chosen)
+    elif model == "forest":
+        estimator = RandomForestClassifier(n_jobs=2, random_state=seed, min_samples_leaf=1, **chosen)
+    elif model == "logistic":
+        estimator = LogisticRegression(max_iter=1000, **chosen)
+    else:
+        estimator = IsolationForest(random_state=seed, n_jobs=1, **chosen)
+    return Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler()), ("model", estimator)])
+
+
+def train(
+    train_frame: pd.DataFrame,
+    model: str = DEFAULT_MODEL,
+    features: str = DEFAULT_FEATURES,
+    seed: int = DEFAULT_SEED,
+    **params,
+) -> FraudModel:
+    """Fit one model family on featured payments (the isolation forest ignores the labels)."""
+    import time
+
+    if features not in FEATURE_SETS:
+        raise InputError(f"unknown feature set {features!r}; choose from {', '.join(FEATURE_SETS)}")
+    columns = FEATURE_SETS[features]
+    pipeline = make_pipeline(model, seed, **params)
+    x = train_frame[list(columns)].to_numpy(np.float32)
+    start = time.perf_counter()
+    if model == "isolation":
+        pipeline.fit(x)
+    else:
+        if train_frame["TX_FRAUD"].nunique() < 2:
+            raise InputError("the training days contain no fraud at all; pick more days or a higher fraud rate")
+        pipeline.fit(x, train_frame["TX_FRAUD"].to_numpy())
+    return FraudModel(model, columns, pipeline, {**DEFAULT_PARAMS[model], **params}, time.perf_counter() - start)
+
+
+def score(model: FraudModel, frame: pd.DataFrame) -> np.ndarray:
+    """Fraud scores in [0, 1], higher is more suspicious; for the isolation forest, the anomaly
+    score 2^(-E[h(x)]/c(n)) of Liu et al. (2008)."""
+    x = frame[list(model.features)].to_numpy(np.float32)
+    if model.name == "isolation":
+        return -model.pipeline.score_samples(x)
+    return model.pipeline.predict_proba(x)[:, 1]
