@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -18,7 +19,7 @@ from models.fraud.features import add_features
 from models.fraud.simulator import SimulationConfig, simulate
 from models.fraud.train import time_split
 
-__all__ = ["FEATURE_VERSION", "load_bank", "keep_days_for_split"]
+__all__ = ["FEATURE_VERSION", "load_bank", "keep_days_for_split", "disk_cached"]
 
 FEATURE_VERSION = 1
 log = logging.getLogger(__name__)
@@ -58,3 +59,21 @@ def load_bank(config: SimulationConfig | None = None, seed: int = DEFAULT_SEED, 
         except OSError as err:
             log.warning("could not write %s: %s", path, err)
     return data
+
+
+def disk_cached(kind: str, key: object, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A small derived table (learning curve, arena) kept as CSV under the cache folder, keyed by
+    its parameters; recomputed when missing or unreadable."""
+    digest = hashlib.sha1(json.dumps([key, FEATURE_VERSION], default=str).encode()).hexdigest()[:12]
+    path = cache_dir() / f"fraud_{kind}_{digest}.csv"
+    if path.exists():
+        try:
+            return pd.read_csv(path)
+        except Exception as err:  # noqa: BLE001 - rebuilt below
+            log.warning("rebuilding unreadable %s: %s", path, err)
+    frame = compute()
+    try:
+        frame.to_csv(path, index=False)
+    except OSError as err:
+        log.warning("could not write %s: %s", path, err)
+    return frame

@@ -12,7 +12,7 @@ import pandas as pd
 
 from models.common import InputError
 from models.fraud.features import DAY, DELAY_DAYS, FEATURE_LABELS, add_features
-from models.fraud.train import FraudModel, score
+from models.fraud.train import FraudModel, day_zero, score
 from models.uploads import RowProblem, numeric_column_problems, read_table, require_columns
 
 __all__ = ["featurise_new", "reasons", "feature_effects", "read_upload", "score_upload", "UPLOAD_COLUMNS"]
@@ -26,7 +26,7 @@ def featurise_new(history: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
     Only the history of the same cards and terminals within the longest window is used.
     """
-    start = pd.Timestamp(history["TX_DATETIME"].iloc[0]).normalize()
+    start = day_zero(history)
     new = new.copy()
     new["TX_DATETIME"] = pd.to_datetime(new["TX_DATETIME"])
     new["TX_TIME_SECONDS"] = ((new["TX_DATETIME"] - start) // pd.Timedelta(seconds=1)).astype(np.int64)
@@ -60,7 +60,7 @@ def reasons(row: pd.Series, *, limit: int = 3) -> list[str]:
     if ratio >= 2.5:
         found.append((ratio, f"amount {ratio:.0f}x this card's 30-day mean (€{mean30:.0f})"))
     if row["TX_AMOUNT"] > 220:
-        found.append((row["TX_AMOUNT"] / 40, f"a very large amount (€{row['TX_AMOUNT']:,.0f})"))
+        found.append((row["TX_AMOUNT"] / 100, f"a very large amount (€{row['TX_AMOUNT']:,.0f})"))
     frauds30 = float(row.get("TERMINAL_ID_NB_FRAUD_30DAY_WINDOW", 0.0))
     frauds7 = float(row.get("TERMINAL_ID_NB_FRAUD_7DAY_WINDOW", 0.0))
     if frauds7 >= 1:

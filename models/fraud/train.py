@@ -28,6 +28,7 @@ __all__ = [
     "Split",
     "FraudModel",
     "time_split",
+    "day_zero",
     "make_pipeline",
     "train",
     "score",
@@ -74,6 +75,12 @@ class FraudModel:
     fit_seconds: float = 0.0
 
 
+def day_zero(data: pd.DataFrame) -> pd.Timestamp:
+    """Midnight of the simulation's day 0, also when `data` starts later (a trimmed frame)."""
+    first = data.iloc[0]
+    return pd.Timestamp(first["TX_DATETIME"]).normalize() - pd.Timedelta(days=int(first["TX_TIME_DAYS"]))
+
+
 def time_split(
     data: pd.DataFrame,
     train_start: str | pd.Timestamp | int | None = None,
@@ -87,7 +94,7 @@ def time_split(
     that far, else the latest start that leaves room for the delay and the test week.
     """
     n_days = int(data["TX_TIME_DAYS"].max()) + 1
-    first = pd.Timestamp(data["TX_DATETIME"].iloc[0]).normalize()
+    first = day_zero(data)
     if train_start is None:
         book = (pd.Timestamp(BOOK_TRAIN_START) - first).days
         start = book if 37 <= book <= n_days - train_days - delay_days - test_days else None
@@ -97,8 +104,10 @@ def time_split(
     else:
         start = (pd.Timestamp(train_start) - first).days
     end_test = start + train_days + delay_days + test_days
-    if start < 0 or end_test > n_days:
-        raise InputError(f"the split needs days {start} to {end_test - 1} but the data have days 0 to {n_days - 1}")
+    first_day = int(data["TX_TIME_DAYS"].min())
+    if start < first_day or end_test > n_days:
+        raise InputError(f"the split needs days {start} to {end_test - 1} but the data have days "
+                         f"{first_day} to {n_days - 1}")
     days = data["TX_TIME_DAYS"].to_numpy()
     train = data[(days >= start) & (days < start + train_days)]
     known = set(train.loc[train["TX_FRAUD"] == 1, "CUSTOMER_ID"])
