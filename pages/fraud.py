@@ -176,7 +176,10 @@ def cost_figure(table: pd.DataFrame, threshold: float, best: float) -> go.Figure
     best_cost = float(table.loc[table["total_cost"].idxmin(), "total_cost"])
     fig.add_trace(go.Scatter(x=[best], y=[best_cost], mode="markers", name="cheapest threshold",
                              marker=dict(symbol="star", size=18, color=POSITIVE, line=dict(width=1, color="#000"))))
-    fig.update_layout(xaxis_title="Alert threshold (score)", yaxis_title="Cost over the test week (€)")
+    # Zoom on the interesting part: up to a few times the cheapest cost, not the no-alert extreme.
+    top = max(4 * best_cost, float(table["total_cost"].median()), 1.0)
+    fig.update_layout(xaxis_title="Alert threshold (score)", yaxis_title="Cost over the test week (€)",
+                      yaxis_range=[0, top])
     return style_figure(fig, presenter=is_presenter())
 
 
@@ -260,7 +263,7 @@ def stream_section(config: SimulationConfig, fitted: FraudModel, threshold: floa
     st.subheader(":material/stream: The live stream")
     st.markdown("Payments from the test week arrive one by one and are scored the moment they arrive. "
                 "An alert sends the card to an investigator.")
-    controls = st.columns([1, 1.4, 1.2, 1])
+    controls = st.columns([0.6, 2.4, 1.2, 0.9], vertical_alignment="bottom")
     playing = controls[0].toggle("Play", key="fraud_playing")
     speed = controls[1].segmented_control("Speed", list(SPEEDS), key="fraud_speed", default="5 per second")
     controls[2].button("Inject a fraud burst", key="fraud_inject", icon=":material/bolt:",
@@ -309,11 +312,12 @@ def stream_section(config: SimulationConfig, fitted: FraudModel, threshold: floa
 def data_section(config: SimulationConfig, data: pd.DataFrame) -> None:
     split = split_of(config)
     metric_cards([
-        Metric("Payments kept for this page", f"{len(data):,}", help="Days the split and history need."),
+        Metric("Payments on this page", f"{len(data):,}", help="The days the split and its history need."),
         Metric("Fraud rate", f"{data['TX_FRAUD'].mean():.2%}",
                help=f"The design promises {expected_fraud_rate(config):.2%}."),
-        Metric("Training week", f"{len(split.train):,} payments", help=f"{int(split.train['TX_FRAUD'].sum())} frauds"),
-        Metric("Test week", f"{len(split.test):,} payments", help=f"{int(split.test['TX_FRAUD'].sum())} frauds"),
+        Metric("Training-week payments", f"{len(split.train):,}",
+               help=f"{int(split.train['TX_FRAUD'].sum())} frauds"),
+        Metric("Test-week payments", f"{len(split.test):,}", help=f"{int(split.test['TX_FRAUD'].sum())} frauds"),
     ])
     st.markdown("**Feature engineering, made visible.** A model cannot read a payment as it is: it needs "
                 "numbers that describe the card's habits and the terminal's record. Here is one fraudulent "
