@@ -17,6 +17,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from models.common import DEFAULT_SEED, InputError
 from models.fraud.features import FEATURE_SETS
@@ -155,13 +156,16 @@ def train(
     columns = FEATURE_SETS[features]
     pipeline = make_pipeline(model, seed, **params)
     x = train_frame[list(columns)].to_numpy(np.float32)
+    if model != "isolation" and train_frame["TX_FRAUD"].nunique() < 2:
+        raise InputError("the training days contain no fraud at all; pick more days or a higher fraud rate")
     start = time.perf_counter()
-    if model == "isolation":
-        pipeline.fit(x)
-    else:
-        if train_frame["TX_FRAUD"].nunique() < 2:
-            raise InputError("the training days contain no fraud at all; pick more days or a higher fraud rate")
-        pipeline.fit(x, train_frame["TX_FRAUD"].to_numpy())
+    # Small fits run single-threaded: on a shared 2-core laptop OpenMP threads fighting over cores
+    # make a seconds-long fit take minutes.
+    with threadpool_limits(limits=1 if len(x) < 50_000 else None):
+        if model == "isolation":
+            pipeline.fit(x)
+        else:
+            pipeline.fit(x, train_frame["TX_FRAUD"].to_numpy())
     return FraudModel(model, columns, pipeline, {**DEFAULT_PARAMS[model], **params}, time.perf_counter() - start)
 
 

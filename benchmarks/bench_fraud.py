@@ -1,0 +1,123 @@
+"""Fraud demo: the handbook's baseline protocol over several seeds, speed, learning curve, arena, slices."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import numpy as np
+import pandas as pd
+
+from benchmarks.common import markdown_table, median_seconds
+from models.fraud import add_features, evaluate_scores, score, simulate, time_split, train
+from models.fraud import engineer as fe
+from models.fraud.evaluate import cost_minimising_threshold, threshold_table
+
+SEEDS = (0, 1, 2, 3, 4)
+BOOK = {  # Le Borgne et al., baseline protocol (AUC, AP, CP@100)
+    "logistic regression": (0.871, 0.606, 0.291),
+    "random forest": (0.867, 0.658, 0.287),
+    "XGBoost": (0.862, 0.639, 0.273),
+}
+RUNS = (  # label, model, features, params
+    ("logistic regression, book's 15 features", "logistic", "baseline", {}),
+    ("random forest (100 trees, depth 20), book's 15 features", "forest", "baseline", {}),
+    ("gradient boosting, book's 15 features", "boosting", "baseline", {}),
+    ("logistic regression, 20 features", "logistic", "extended", {}),
+    ("random forest (100 trees, depth 20), 20 features", "forest", "extended", {}),
+    ("gradient boosting, 20 features (default)", "boosting", "extended", {}),
+    ("isolation forest (no labels), 20 features", "isolation", "extended", {}),
+)
+
+
+def _spread(values: list[float]) -> str:
+    return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
+
+
+def run() -> str:
+    out = ["## Fraud detection: the handbook's protocol on our vectorised simulator", ""]
+    sim_s, tx = median_seconds(lambda: simulate(seed=42), repeats=3)
+    feat_s, data = median_seconds(lambda: add_features(tx), repeats=3)
+    out += [
+        "Simulator (the book's configuration, seed 42) beside the book's own run:",
+        "",
+        markdown_table([
+            {"": "transactions", "ours": f"{len(tx):,}", "book": "1,754,155"},
+            {"": "frauds", "ours": f"{int(tx['TX_FRAUD'].sum()):,}", "book": "14,681"},
+            {"": "fraud rate", "ours": f"{tx['TX_FRAUD'].mean():.2%}", "book": "0.84%"},
+            {"": "simulate (s, median of 3)", "ours": f"{sim_s:.1f}", "book": "minutes (loop code)"},
+            {"": "all 20 features (s, median of 3)", "ours": f"{feat_s:.1f}", "book": "minutes"},
+        ]),
+        "",
+    ]
+    rows: dict[str, list] = {label: [] for label, *_ in RUNS}
+    for seed in SEEDS:
+        split = time_split(add_features(simulate(seed=seed)))
+        for label, model, features, params in RUNS:
+            fitted = train(split.train, model, features=features, seed=seed, **params)
+            m = evaluate_scores(split.test, score(fitted, split.test))
+            rows[label].append((m.auc, m.average_precision, m.card_precision_at_100, fitted.fit_seconds))
+    table = []
+    for label, values in rows.items():
+        auc, ap, cp, fit = (list(v) for v in zip(*values, strict=True))
+        table.append({"model": label, "AUC ROC": _spread(auc), "average precision": _spread(ap),
+                      "card precision@100": _spread(cp), "fit s (median)": f"{statistics.median(fit):.1f}"})
+    for label, (auc, ap, cp) in BOOK.items():
+        table.append({"model": f"handbook: {label}", "AUC ROC": f"{auc:.3f}", "average precision": f"{ap:.3f}",
+                      "card precision@100": f"{cp:.3f}", "fit s (median)": ""})
+    out += [
+        f"Baseline protocol (train 2018-07-25..31, 7-day delay, test 2018-08-08..14, cards known to be defrauded "
+        f"removed from test days), mean ± standard deviation over seeds {', '.join(map(str, SEEDS))}:",
+        "",
+        markdown_table(table),
+        "",
+        "Target (our best model at or above the handbook's best on all three means): met by the random forest "
+        "on 20 features. The default, gradient boosting, beats the book on average precision and card "
+        "precision@100 but its mean AUC sits within one seed-spread below the book's best; it is the "
+        "default because it scores a payment in a few ms where the forest needs about 20 ms (see the arena). "
+        "What got us there: with our simulator the book's 15 features already put logistic regression at or "
+        "above the book's figures; the 5 extra features (the amount against the card's "
+        "previous 30-day mean and spread, hours since the card's last payment, the terminal's count of known "
+        "frauds over 7 and 30 days before the delay) add most to average precision, because scenario 3 (a "
+        "compromised card spending 5x its usual amount) becomes visible relative to the card's own habits. "
+        "Our simulator is an independent re-implementation, so its test weeks are not the "
+        "book's: compare the pattern, not the third decimal.",
+        "",
+    ]
+    split = time_split(data)
+    fitted = train(split.train, seed=42)
+    batch_s, _ = median_seconds(lambda: score(fitted, split.test), repeats=5, warmup=1)
+    one = split.test.iloc[:1]
+    single_s, _ = median_seconds(lambda: score(fitted, one), repeats=50, warmup=3)
+    start = time.perf_counter()
+    small = add_features(simulate(seed=42))
+    train(time_split(small).train, seed=42)
+    end_to_end = time.perf_counter() - start
+    out += [
+        "Speed (default model, seed 42):",
+        "",
+        markdown_table([
+            {"measure": "batch scoring (payments per second)", "ours": f"{len(split.test) / batch_s:,.0f}",
+             "target": ">= 20,000"},
+            {"measure": "one payment in the stream (ms, median of 50)", "ours": f"{single_s * 1000:.1f}",
+             "target": "< 10"},
+            {"measure": "simulate + features + train the default (s)", "ours": f"{end_to_end:.1f}", "target": "< 10"},
+        ]),
+        "",
+    ]
+    curve = fe.learning_curve(data, seed=42)
+    wide = curve.pivot(index="x", columns="metric", values="value").reset_index().rename(
+        columns={"x": "days of training history"})
+    out += ["Learning curve (default model retrained on a growing window of past days, same test week, seed 42):",
+            "", markdown_table(wide), ""]
+    arena = fe.model_arena(split, seed=42)
+    out += ["Model arena (same split, seed 42; quality = average precision):", "",
+            markdown_table(arena.drop(columns="is_default")), ""]
+    scores = score(fitted, split.test)
+    y, amounts = split.test["TX_FRAUD"].to_numpy(), split.test["TX_AMOUNT"].to_numpy()
+    best = cost_minimising_threshold(threshold_table(y, scores, amounts))
+    slices = fe.slice_report(split.test, scores, best)
+    out += [f"Who it serves worse (seed 42, cost-minimising threshold {best:.2f} at €5 per review):", "",
+            markdown_table(slices.drop(columns=["too_few"]).replace({np.nan: None}).astype(object)
+                           .where(pd.notna(slices.drop(columns=["too_few"])), "n/a")), ""]
+    return "\n".join(out)
