@@ -452,7 +452,7 @@ def evaluation_section(config: SimulationConfig, name: str, params: tuple) -> No
         imp = importances(config, name, params).head(10)
     fig = go.Figure(go.Bar(x=imp.values[::-1], y=list(imp.index[::-1]), orientation="h", marker_color=POSITIVE,
                            text=[f"{v:.3f}" for v in imp.values[::-1]], textposition="auto"))
-    fig.update_layout(xaxis_title="Drop in average precision when shuffled", yaxis_title="")
+    fig.update_layout(xaxis_title="Drop in average precision", yaxis_title="")
     right.plotly_chart(style_figure(fig, height=380, presenter=is_presenter()), key="fraud_importance_chart")
     right.caption(f"The model leans most on “{imp.index[0]}”: shuffle it and average precision falls by "
                   f"{imp.iloc[0]:.3f}.")
