@@ -125,11 +125,15 @@ def ego_figure(graph: nx.Graph, person: int, top: pd.DataFrame, title_name: str)
     shown = sorted(friends, key=lambda f: (f not in mutual_friends, -graph.degree(f)))[:30]
     angle = {f: 2 * math.pi * i / max(1, len(shown)) for i, f in enumerate(shown)}
     pos = {person: (0.0, 0.0), **{f: (math.cos(a), math.sin(a)) for f, a in angle.items()}}
+    preferred = {}
     for i, v in enumerate(suggested):
         links = [angle[f] for f in graph[v] if f in angle]
-        a = (math.atan2(sum(map(math.sin, links)), sum(map(math.cos, links))) if links
-             else 2 * math.pi * (i + 0.5) / max(1, len(suggested)))
-        a += 0.12 * ((i % 3) - 1)  # fan out suggestions that share the same mutual friends
+        preferred[v] = (math.atan2(sum(map(math.sin, links)), sum(map(math.cos, links))) % (2 * math.pi) if links
+                        else 2 * math.pi * (i + 0.5) / max(1, len(suggested)))
+    ordered = sorted(suggested, key=preferred.get)  # evenly spaced on the outer ring, near their mutual friends
+    offset = preferred[ordered[0]] if ordered else 0.0
+    for i, v in enumerate(ordered):
+        a = offset + 2 * math.pi * i / len(ordered)
         pos[v] = (2.1 * math.cos(a), 2.1 * math.sin(a))
     fig = go.Figure()
     xs, ys = [], []
@@ -159,15 +163,16 @@ def ego_figure(graph: nx.Graph, person: int, top: pd.DataFrame, title_name: str)
         colour, _, symbol = REASON_STYLE.get(reason, REASON_STYLE["well connected"])
         fig.add_trace(go.Scatter(
             x=[pos[int(v)][0] for v in part["id"]], y=[pos[int(v)][1] for v in part["id"]],
-            mode="markers+text", showlegend=False, textposition="top center", textfont=dict(size=11),
+            mode="markers+text", showlegend=False, textfont=dict(size=12),
+            textposition=["middle right" if pos[int(v)][0] >= 0 else "middle left" for v in part["id"]],
             text=[str(name).split(" (#")[0] for name in part["name"]],
             customdata=part["reasons"], hovertemplate="%{text}: %{customdata}<extra>suggested</extra>",
             marker=dict(size=14, color=colour, symbol=symbol, line=dict(width=1, color="#1B1F24"))))
     fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers+text", text=[title_name], textposition="bottom center",
                              name="the person", marker=dict(size=22, color="#000000", symbol="star")))
-    fig.update_layout(xaxis=dict(visible=False, range=[-2.8, 2.8]), yaxis=dict(visible=False, scaleanchor="x"),
+    fig.update_layout(xaxis=dict(visible=False, range=[-3.6, 3.6]), yaxis=dict(visible=False, scaleanchor="x"),
                       legend=dict(orientation="h", y=-0.05, yanchor="top"), margin=dict(l=0, r=0, t=10, b=10))
-    return style_figure(fig, height=560, presenter=is_presenter())
+    return style_figure(fig, height=520, presenter=is_presenter())
 
 
 def roc_figure(roc: pd.DataFrame) -> go.Figure:
@@ -268,6 +273,19 @@ def data_section(graph: nx.Graph, notes: tuple[str, ...], source: Source) -> Non
             st.dataframe(lp.people_frame(graph).head(8), hide_index=True, width="stretch")
 
 
+COLUMNS = {
+    "suggested person": st.column_config.TextColumn(width="medium"),
+    "chance of a link": st.column_config.TextColumn(width="small"),
+    "reasons": st.column_config.TextColumn(width="large"),
+}
+
+
+def suggestion_rows(top: pd.DataFrame) -> pd.DataFrame:
+    """Name, chance in whole percent (never a false '100 %'), and the reasons."""
+    chance = [("> 99 %" if p >= 0.995 else f"{100 * p:.0f} %") for p in top["score"]]
+    return pd.DataFrame({"suggested person": top["name"], "chance of a link": chance, "reasons": top["reasons"]})
+
+
 def default_person(graph: nx.Graph) -> int:
     """Someone with a moderate number of connections, so the picture and the reasons are readable."""
     return next((v for v in sorted(graph) if 6 <= graph.degree(v) <= 15), min(graph))
@@ -292,10 +310,8 @@ def person_section(graph: nx.Graph, source: Source, config: lp.TrainConfig, data
     if top.empty:
         st.info("Nobody to suggest: this person is not linked to anyone a suggestion could come from.")
         return
-    shown = top.assign(score=(100 * top["score"]).round(0).astype(int).astype(str) + " %")
-    table, picture = st.columns([2, 3])
-    table.dataframe(shown[["name", "score", "reasons"]].rename(columns={"name": "suggested person",
-                    "score": "chance of a link"}), hide_index=True, width="stretch")
+    table, picture = st.columns([1, 1])
+    table.dataframe(suggestion_rows(top), hide_index=True, width="stretch", column_config=COLUMNS)
     best = top.iloc[0]
     table.caption("Chance of a link: the supervised model's probability that this pair is a hidden link.")
     with picture:
@@ -306,9 +322,10 @@ def person_section(graph: nx.Graph, source: Source, config: lp.TrainConfig, data
                    f"main reason, thin grey lines the mutual connections behind it.")
     explanation(
         f"Why {best['name']} first",
-        f"{best['reasons'].capitalize()}. The model learned from links it hid inside this network how much each "
+        f"{best['reasons'][:1].upper() + best['reasons'][1:]}. The model learned from links it hid inside this "
+        "network how much each "
         "of these signals is worth, and gives this pair a "
-        f"{100 * best['score']:.0f} % chance of being a real link.",
+        f"{suggestion_rows(top)['chance of a link'].iloc[0]} chance of being a real link.",
     )
 
 
@@ -339,10 +356,8 @@ def join_section(graph: nx.Graph, source: Source, config: lp.TrainConfig) -> Non
     copy, visitor = lp.join_network(graph, me["profile"], me["known"])
     top = lp.suggest(copy, visitor, predictor=predictor(source, config), n=8)
     st.success(f"You joined with {len(me['known'])} connections. People you may know:", icon=":material/handshake:")
-    left, right = st.columns([2, 3])
-    left.dataframe(top.assign(score=(100 * top["score"]).round(0).astype(int).astype(str) + " %")[
-        ["name", "score", "reasons"]].rename(columns={"name": "suggested person", "score": "chance of a link"}),
-        hide_index=True, width="stretch")
+    left, right = st.columns([1, 1])
+    left.dataframe(suggestion_rows(top), hide_index=True, width="stretch", column_config=COLUMNS)
     with right:
         st.plotly_chart(ego_figure(copy, visitor, top, "You"), key="people_me_chart")
         st.caption("You (star), the people you know (grey ring) and the suggestions, dashed by their main reason.")
@@ -358,18 +373,19 @@ def evaluation_section(source: Source, config: lp.TrainConfig, data: bytes | Non
     sup = table.loc[config.model]
     metric_cards([
         Metric("AUC, supervised", f"{sup['auc']:.3f}", help="Chance a hidden link outranks a random non-link."),
-        Metric(f"AUC, best single score ({lp.method_label(best)})", f"{table.loc[best, 'auc']:.3f}"),
+        Metric("AUC, best single score", f"{table.loc[best, 'auc']:.3f}",
+               help=f"{lp.method_label(best)}, the best of the six scores on this graph."),
         Metric("Average precision, supervised", f"{sup['average_precision']:.3f}",
                help=f"With {config.negatives} non-links per hidden link, a coin toss scores "
                f"{1 / (1 + config.negatives):.2f}."),
         Metric(f"Precision@{result.k}, supervised", f"{sup['precision_at_k']:.0%}",
                help=f"Share of real links among the {result.k} pairs the model is surest about."),
     ])
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     with left:
         st.plotly_chart(roc_figure(lp.roc_frame(result)), key="people_roc_chart")
         st.caption(f"ROC curves on {int(result.labels.sum())} hidden links and {int((1 - result.labels).sum())} "
-                   f"non-links{' (first of ' + str(result.repeats) + ' splits)' if result.repeats > 1 else ''}: "
+                   f"non-links{' (pooled over ' + str(result.repeats) + ' splits)' if result.repeats > 1 else ''}: "
                    "higher and further left is better; the black line is the supervised model.")
     shown = result.table.sort_values("auc", ascending=False)[["label", "auc", "average_precision", "precision_at_k"]]
     right.dataframe(shown.rename(columns={"label": "method", "auc": "AUC", "average_precision": "avg. precision",

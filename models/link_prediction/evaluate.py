@@ -63,7 +63,7 @@ class Evaluation:
     repeats: int
     k: int
     table: pd.DataFrame  # method, label, auc, average_precision, precision_at_k (means over repeats)
-    scores: dict[str, np.ndarray]  # first repeat's scores per method, for curves and slices
+    scores: dict[str, np.ndarray]  # every repeat's test scores per method, pooled, for curves and slices
     labels: np.ndarray
     low_degree: np.ndarray  # the smaller of the two people's connection counts in the observed graph
     seconds: float
@@ -123,7 +123,7 @@ def evaluate(
         raise InputError("the graph needs at least 10 links to hold some out")
     repeats = repeats or _repeats(graph, config)
     start = time.perf_counter()
-    rows, first = [], None
+    rows, pooled = [], []
     for r in range(repeats):
         split = make_split(graph, config, config.seed + r)
         features = pair_features(split.observed, split.pairs, GRAPH_FEATURES + PROFILE_FEATURES)
@@ -136,10 +136,8 @@ def evaluate(
                 model = fit(split.observed, with_config(config, model=method, seed=config.seed + r))
                 scores[method] = model.predict_features(features)
             rows.append({"method": method, **_metrics(split.labels, scores[method], k)})
-        if first is None:
-            degree = dict(split.observed.degree())
-            low = np.array([min(degree[u], degree[v]) for u, v in split.pairs])
-            first = (scores, split.labels, low, k)
+        degree = dict(split.observed.degree())
+        pooled.append((scores, split.labels, np.array([min(degree[u], degree[v]) for u, v in split.pairs]), k))
     table = pd.DataFrame(rows).groupby("method", sort=False).mean().reset_index()
     table.insert(1, "label", table["method"].map(method_label))
     table["kind"] = np.where(table["method"].isin(list(SUPERVISED)), "supervised", "heuristic")
@@ -148,18 +146,18 @@ def evaluate(
         n_nodes=graph.number_of_nodes(),
         n_edges=graph.number_of_edges(),
         repeats=repeats,
-        k=first[3],
+        k=pooled[0][3],
         table=table,
-        scores=first[0],
-        labels=first[1],
-        low_degree=first[2],
+        scores={m: np.concatenate([p[0][m] for p in pooled]) for m in methods},
+        labels=np.concatenate([p[1] for p in pooled]),
+        low_degree=np.concatenate([p[2] for p in pooled]),
         seconds=time.perf_counter() - start,
         config=config,
     )
 
 
 def roc_frame(evaluation: Evaluation, max_points: int = 200) -> pd.DataFrame:
-    """ROC curve points per method (first split), thinned for plotting."""
+    """ROC curve points per method (test pairs of every split pooled), thinned for plotting."""
     parts = []
     for method, scores in evaluation.scores.items():
         fpr, tpr, _ = roc_curve(evaluation.labels, scores)
