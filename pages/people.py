@@ -419,15 +419,23 @@ def evaluation_section(source: Source, config: lp.TrainConfig, data: bytes | Non
 
 
 def slices_caption(slices: pd.DataFrame) -> str:
+    """What the slice chart says, computed from its numbers."""
     ok = slices[~slices["too_few"].astype(bool)]
     if len(ok) < 2:
         return "Too few hidden links per group to compare groups on this graph."
     worst = ok.sort_values("AUC (supervised)").iloc[0]
-    text = (f"Pairs grouped by the less-connected person's number of connections. The model serves '{worst['slice']}' "
-            f"worst (AUC {worst['AUC (supervised)']:.2f}): with few connections there are few mutual friends to "
-            "go on, the cold-start problem.")
+    text = (f"Pairs grouped by the less-connected person's number of connections. The model serves "
+            f"'{worst['slice']}' worst (AUC {worst['AUC (supervised)']:.2f}). ")
+    if worst["slice"] == ok["slice"].iloc[0]:
+        text += "People with few connections have few mutual friends to go on: the cold-start problem. "
+    elif worst["slice"] == ok["slice"].iloc[-1]:
+        text += ("Among the best-connected people almost every pair shares friends, so the hidden links stand out "
+                 "less. ")
     if "AUC (Adamic-Adar)" in ok:
-        text += " The neighbourhood score falls further there, because profile similarity still helps the model."
+        first = ok.iloc[0]
+        gap = first["AUC (supervised)"] - first["AUC (Adamic-Adar)"]
+        text += (f"For '{first['slice']}' the model beats Adamic-Adar by {gap:+.2f} AUC: profile similarity and "
+                 "popularity still tell it something when mutual friends are scarce.")
     return text
 
 
@@ -444,8 +452,9 @@ def engineer_view(source: Source, config: lp.TrainConfig, params: lp.NetworkPara
             "quality rises; where the curve flattens, seeing more of the network adds little.",
             arena=lambda: arena(source, config, data),
             arena_quality="AUC on hidden links",
-            default_reason="Logistic regression ranks as well as gradient boosting here, trains in a second, and "
-            "its weights can be read (see the maths).",
+            default_reason="Gradient boosting gains about 0.01 AUC on the 2,000-person network; logistic "
+            "regression trains as fast, its weights can be read (see the maths), and it generalises on the small "
+            "real graphs. We keep the one we can explain; switch in the sidebar to compare.",
             formulas=lp.FORMULAS,
             train_function=lp.fit,
             extra_code=(training_pairs, lp.pair_features),
@@ -508,9 +517,9 @@ model_card(
         provenance="The generator's design and references, and the real graphs' sources: data/professional_network.md.",
         intended_use="Teaching how 'people you may know' works and how it is evaluated. Not for real people's data.",
         metrics={
-            "AUC on hidden links, 2,000-person network": "0.92 supervised vs 0.85 Adamic-Adar",
-            "Les Misérables AUC": "0.94 supervised vs 0.91 Adamic-Adar",
-            "Suggestions for one person": "under 0.2 s",
+            "AUC on hidden links, 2,000-person network": "0.92 supervised vs 0.87 Katz, 0.85 Adamic-Adar",
+            "Les Misérables AUC": "0.94 supervised vs 0.91 resource allocation",
+            "Suggestions for one person": "about 25 ms (slowest of 30 people: 47 ms)",
         },
         limitations=(
             "Privacy: suggestions reveal who knows whom (a mutual connection shown to a stranger); real systems "
