@@ -186,8 +186,9 @@ def roc_figure(roc: pd.DataFrame) -> go.Figure:
                       dash="solid" if supervised else dashes[i % len(dashes)])))
     fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="coin toss", line=dict(color=NEUTRAL, dash="dot")))
     fig.update_layout(xaxis_title="Share of non-links wrongly suggested (false-positive rate)",
-                      yaxis_title="Share of hidden links found (true-positive rate)")
-    return style_figure(fig, height=420, presenter=is_presenter())
+                      yaxis_title="Share of hidden links found (true-positive rate)",
+                      legend=dict(orientation="h", y=-0.22, yanchor="top"))
+    return style_figure(fig, height=520, presenter=is_presenter())
 
 
 # ---------------------------------------------------------------- settings
@@ -310,23 +311,23 @@ def person_section(graph: nx.Graph, source: Source, config: lp.TrainConfig, data
     if top.empty:
         st.info("Nobody to suggest: this person is not linked to anyone a suggestion could come from.")
         return
-    table, picture = st.columns([1, 1])
-    table.dataframe(suggestion_rows(top), hide_index=True, width="stretch", column_config=COLUMNS)
+    st.dataframe(suggestion_rows(top), hide_index=True, width="stretch", column_config=COLUMNS)
     best = top.iloc[0]
-    table.caption("Chance of a link: the supervised model's probability that this pair is a hidden link.")
+    st.caption("Chance of a link: the supervised model's probability that this pair is a hidden link.")
+    picture, why = st.columns([3, 2])
     with picture:
         st.plotly_chart(ego_figure(graph, int(person), top, str(attrs.get("name", person)).split(" (#")[0]),
                         key="people_ego_chart")
         st.caption(f"{lp.person_label(graph, int(person))} (star) with up to 30 of their connections (grey ring) and "
                    f"{len(top)} suggested people (outer ring); dashed lines and marker shapes show each suggestion's "
                    f"main reason, thin grey lines the mutual connections behind it.")
-    explanation(
-        f"Why {best['name']} first",
-        f"{best['reasons'][:1].upper() + best['reasons'][1:]}. The model learned from links it hid inside this "
-        "network how much each "
-        "of these signals is worth, and gives this pair a "
-        f"{suggestion_rows(top)['chance of a link'].iloc[0]} chance of being a real link.",
-    )
+    with why:
+        explanation(
+            f"Why {best['name']} first",
+            f"{best['reasons'][:1].upper() + best['reasons'][1:]}. The model learned from links it hid inside "
+            "this network how much each of these signals is worth, and gives this pair a "
+            f"{suggestion_rows(top)['chance of a link'].iloc[0]} chance of being a real link.",
+        )
 
 
 def join_section(graph: nx.Graph, source: Source, config: lp.TrainConfig) -> None:
@@ -356,15 +357,15 @@ def join_section(graph: nx.Graph, source: Source, config: lp.TrainConfig) -> Non
     copy, visitor = lp.join_network(graph, me["profile"], me["known"])
     top = lp.suggest(copy, visitor, predictor=predictor(source, config), n=8)
     st.success(f"You joined with {len(me['known'])} connections. People you may know:", icon=":material/handshake:")
-    left, right = st.columns([1, 1])
-    left.dataframe(suggestion_rows(top), hide_index=True, width="stretch", column_config=COLUMNS)
-    with right:
+    st.dataframe(suggestion_rows(top), hide_index=True, width="stretch", column_config=COLUMNS)
+    picture, _ = st.columns([3, 2])
+    with picture:
         st.plotly_chart(ego_figure(copy, visitor, top, "You"), key="people_me_chart")
         st.caption("You (star), the people you know (grey ring) and the suggestions, dashed by their main reason.")
     st.button("Leave the network", key="people_leave", on_click=lambda: st.session_state.pop("people_me", None))
 
 
-def evaluation_section(source: Source, config: lp.TrainConfig, data: bytes | None) -> lp.Evaluation:
+def evaluation_section(source: Source, config: lp.TrainConfig, data: bytes | None, profiles: bool) -> lp.Evaluation:
     st.subheader(":material/fact_check: How good is it? Hidden links, every method side by side")
     with st.spinner("Hiding links, computing every score on what is left, training and testing…"):
         result = evaluation(source, config, data)
@@ -375,7 +376,7 @@ def evaluation_section(source: Source, config: lp.TrainConfig, data: bytes | Non
         Metric("AUC, supervised", f"{sup['auc']:.3f}", help="Chance a hidden link outranks a random non-link."),
         Metric("AUC, best single score", f"{table.loc[best, 'auc']:.3f}",
                help=f"{lp.method_label(best)}, the best of the six scores on this graph."),
-        Metric("Average precision, supervised", f"{sup['average_precision']:.3f}",
+        Metric("Avg. precision, supervised", f"{sup['average_precision']:.3f}",
                help=f"With {config.negatives} non-links per hidden link, a coin toss scores "
                f"{1 / (1 + config.negatives):.2f}."),
         Metric(f"Precision@{result.k}, supervised", f"{sup['precision_at_k']:.0%}",
@@ -398,9 +399,11 @@ def evaluation_section(source: Source, config: lp.TrainConfig, data: bytes | Non
     if gain > 0.005:
         body = (f"It ranks hidden links better than the best single score by {gain:.3f} AUC. Each score sees one "
                 "signal: shared friends (Adamic-Adar), popularity (preferential attachment), longer chains (Katz). "
-                "The model weighs them together, learns the weights from links hidden inside the network, and "
-                "also sees what no score sees: a shared company, school or city. Pairs with no mutual friend all "
-                "tie at zero for the neighbourhood scores; the model can still tell them apart.")
+                "The model weighs them together and learns the weights from links hidden inside the network. "
+                + ("It also sees what no score sees: a shared company, school or city. "
+                   if profiles and set(lp.PROFILE_FEATURES) & set(config.features) else "")
+                + "Pairs with no mutual friend all tie at zero for the neighbourhood scores; the model can still "
+                "tell them apart by popularity and longer chains.")
     else:
         body = (f"Here the best single score ({lp.method_label(best)}) does as well as the model "
                 f"(difference {gain:+.3f} AUC). With few links to learn from, or when one signal carries "
@@ -503,7 +506,7 @@ with guard("setting up the model"):
     with guard("adding you to the network"):
         join_section(graph, source, config)
     with guard("evaluating every method"):
-        result = evaluation_section(source, config, upload_data)
+        result = evaluation_section(source, config, upload_data, bool(graph.graph.get("has_profiles")))
         with guard("building the engineer's view"):
             engineer_view(source, config, params, result, upload_data)
 

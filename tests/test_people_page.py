@@ -52,6 +52,7 @@ def test_a_visitor_joins_the_network(at):
     assert at.session_state["people_me"]["known"] == [1, 2, 3]
     joined = [df.value for df in at.dataframe if "suggested person" in df.value.columns]
     assert len(joined) == 2 and len(joined[1]) == 8
+    assert not set(joined[1]["suggested person"]) & {"Priya Berg (#1)", "Farah Petrov (#2)", "Tariq García (#3)"}
 
 
 @pytest.mark.parametrize("view", VIEWS)
