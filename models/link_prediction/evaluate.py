@@ -19,9 +19,11 @@ from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 from models.common import InputError
 from models.link_prediction.scores import GRAPH_FEATURES, HEURISTIC_LABELS, HEURISTICS, PROFILE_FEATURES, pair_features
 from models.link_prediction.supervised import (
+    MAX_LABELLED_LINKS,
     SUPERVISED,
     LinkPredictor,
     TrainConfig,
+    at_most,
     fit,
     hide_edges,
     sample_non_edges,
@@ -81,6 +83,7 @@ def method_label(method: str) -> str:
 def make_split(graph: nx.Graph, config: TrainConfig, seed: int) -> Split:
     """Hide the test links, then sample test non-links among pairs that are not linked in the full graph."""
     observed, hidden = hide_edges(graph, config.holdout, config.split, seed)
+    hidden = at_most(hidden, MAX_LABELLED_LINKS, seed)
     negatives = sample_non_edges(graph, config.negatives * len(hidden), seed + 1)
     return Split(observed, hidden + negatives, np.r_[np.ones(len(hidden)), np.zeros(len(negatives))])
 

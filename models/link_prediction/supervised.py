@@ -50,6 +50,17 @@ SUPERVISED = {"logistic": "Supervised: logistic regression", "boosting": "Superv
 SPLITS = ("random", "time")
 MIN_TRAINING_LINKS = 1000
 """On small graphs the hiding is repeated until about this many links have been hidden, to learn from."""
+MAX_LABELLED_LINKS = 2000
+"""At most this many hidden links are scored (with their sampled non-links) per split: enough for AUC to
+two decimals, and it keeps the largest network the sliders allow at seconds, not minutes."""
+
+
+def at_most(pairs: list[Pair], k: int, seed: int) -> list[Pair]:
+    """A seeded sample of `k` pairs (all of them when there are fewer), in their original order."""
+    if len(pairs) <= k:
+        return pairs
+    keep = np.random.default_rng(seed).choice(len(pairs), size=k, replace=False)
+    return [pairs[i] for i in sorted(keep)]
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,7 @@ def training_pairs(graph: nx.Graph, config: TrainConfig, round_: int = 0) -> tup
     """One round of labelled pairs from `graph` alone: (graph the features come from, pairs, labels)."""
     seed = config.seed + 1000 * (round_ + 1)
     inner, hidden = hide_edges(graph, config.holdout, config.split if round_ == 0 else "random", seed)
+    hidden = at_most(hidden, MAX_LABELLED_LINKS, seed)
     negatives = sample_non_edges(graph, config.negatives * len(hidden), seed)
     labels = np.r_[np.ones(len(hidden)), np.zeros(len(negatives))]
     return inner, hidden + negatives, labels
