@@ -81,3 +81,17 @@ def test_presenter_mode_renders():
     app = open_app(PAGE, query={"presenter": "1", "people_graph": "Karate club"})
     assert_no_exception(app)
     assert any("Talking points" in i.value for i in app.info)
+
+
+def test_every_graph_side_by_side(at):
+    at.toggle(key="people_all_graphs").set_value(True).run()
+    assert_no_exception(at)
+    table = next(df.value for df in at.dataframe if any("Les Misérables" in str(c) for c in df.value.columns))
+    assert len(table) == 7 and any("Karate club" in str(c) for c in table.columns)
+
+
+def test_out_of_range_url_values_fall_back_to_defaults():
+    app = open_app(PAGE, query={"people_n": "12345", "people_holdout": "95"})
+    assert_no_exception(app)
+    assert metric(app, "People") == "2,000"
+    assert app.slider(key="people_holdout").value == 10
