@@ -11,7 +11,7 @@ from ui.tour import tour_controls
 
 st.set_page_config(
     page_title="What an ML engineer builds",
-    page_icon=":material/neurology:",
+    page_icon="🧠",  # an emoji: a Material favicon is fetched from fonts.gstatic.com, which breaks offline
     layout="wide",
     initial_sidebar_state="auto",
 )

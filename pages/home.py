@@ -11,8 +11,8 @@ from ui.tour import begin_tour
 story, phone = st.columns([4, 1], vertical_alignment="center")
 with story:
     st.title("What does a Machine Learning Engineer build?")
-    st.markdown(
-        "#### Instead of writing fixed rules, ML engineers build systems that **learn from data** "
+    st.container(key="home_lead").markdown(
+        "Instead of writing fixed rules, ML engineers build systems that **learn from data** "
         "and get better as more data arrives. Here are four of them, live, trained on real or "
         "documented data, running on this laptop."
     )

@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.browser import assert_no_exception_box, open_page, wait_until_idle
+from tests.browser import assert_no_exception_box, open_page, wait_script_done, wait_until_idle
 from tests.conftest import SCREENSHOTS
 from tests.test_browser_pages import PAGES
 from ui.demos import DEMOS
@@ -28,12 +28,6 @@ BLOCKING = {"serious", "critical"}
 HOME_TITLE = PAGES[0][1]
 AXE_PAGES = PAGES + [("?presenter=1", HOME_TITLE, "home-presenter")]
 
-SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def wait_script_done(page, timeout_ms: int = 120_000) -> None:
-    """Streamlit's own e2e tests wait on this attribute; the status widget shows only after a delay."""
-    page.locator(SCRIPT_DONE).wait_for(state="attached", timeout=timeout_ms)
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,6 @@ class Known:
     within: str  # CSS selector of the Streamlit element the offending node must sit in (or be)
     why: str  # one line: why this is not ours to fix here
     detail: str = ""  # optional text that must appear in axe's failure summary for the node
-    pending: bool = False  # ours, with a known fix the lead applies; the entry goes when it stops matching
 
 
 KNOWN: tuple[Known, ...] = (
@@ -55,21 +48,6 @@ KNOWN: tuple[Known, ...] = (
         "listitem",
         '[data-testid="stSidebarNavItems"]',
         "Same Streamlit navigation markup: its <li>s sit in a section <div>, not directly in the <ul>.",
-    ),
-    # Pending fixes in OUR theme (.streamlit/config.toml): remove each entry once it stops matching.
-    Known(
-        "color-contrast",
-        '[data-testid="stCaptionContainer"]',
-        "Captions are 60 % of theme.textColor #1B1F24 (4.37:1); textColor #0E1116 makes them 4.97:1.",
-        detail="foreground color: #76797c",
-        pending=True,
-    ),
-    Known(
-        "color-contrast",
-        '[data-testid="stSidebar"]',
-        "Selected 'Explain it for' option: primaryColor #0072B2 on its own tint is 4.14:1; #00649C makes it 5.07:1.",
-        detail="foreground color: #0072b2, background color: #dae8f2",
-        pending=True,
     ),
 )
 

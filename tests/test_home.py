@@ -35,3 +35,4 @@ def test_every_demo_page_renders_its_header():
         at.switch_page(demo.path).run()
         assert_no_exception(at)
         assert at.title[0].value == demo.title
+

@@ -22,19 +22,13 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import assert_no_exception_box, open_page, wait_until_idle
+from tests.browser import assert_no_exception_box, open_page, wait_script_done, wait_until_idle
 from tests.conftest import ROOT, free_port, start_server, wait_for_health
 from tests.test_browser_pages import PAGES
 
 pytestmark = pytest.mark.browser
 
 GUARD_DIR = Path(__file__).resolve().parent / "offline_guard"
-SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def wait_script_done(page, timeout_ms: int = 120_000) -> None:
-    """Streamlit's own e2e tests wait on this attribute; the status widget shows only after a delay."""
-    page.locator(SCRIPT_DONE).wait_for(state="attached", timeout=timeout_ms)
 
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -210,12 +204,6 @@ def test_page_works_offline(guarded_server, offline_context, slug, title, name):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`make run` starts Streamlit headless without server.address, so at start-up Streamlit looks up its "
-    "'Network URL' (a UDP connect to 8.8.8.8) and 'External URL' (HTTP to checkip.amazonaws.com). Fix: "
-    "set `[browser] serverAddress` in .streamlit/config.toml (or pass --server.address), then drop this mark.",
-)
 def test_make_run_start_up_stays_offline(tmp_path):
     """Start the server the way `make run` does (config file defaults, all interfaces) and watch start-up."""
     log = tmp_path / "guard.jsonl"
@@ -224,7 +212,7 @@ def test_make_run_start_up_stays_offline(tmp_path):
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **guard_env(log)}
     with out.open("w") as stdout:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+            [sys.executable, "-m", "ui.serve", "--server.port", str(port)],
             cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT,
         )
     try:

@@ -45,6 +45,24 @@ def test_next_step_opens_the_next_demo():
     assert f"step 2 of {len(TOUR)}" in " ".join(m.value for m in at.markdown)
 
 
+def test_every_tour_step_opens_its_scenario():
+    """Walk the whole tour: each step's scenario values reach the page's widgets, none is refused."""
+    expected = {
+        1: {"recs_preset": "sci-fi fan"},
+        2: {"people_person": 17},
+        3: {"risk_glu": 180, "risk_bmi": 38.0, "risk_age": 50},
+        4: {"fraud_threshold": 0.6},
+    }
+    at = open_app(query={"tour": "1"})
+    for index in range(1, len(TOUR)):
+        at.button(key="tour_next_button").click().run()
+        assert_no_exception(at)
+        assert at.session_state["tour_step_index"] == index
+        for key, value in expected[index].items():
+            assert at.session_state[key] == value, (index, key)
+        assert not any("can't use" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
 def test_reset_for_next_visitor_forgets_their_state_but_keeps_presenter():
     at = open_app(query={"presenter": "1"})
     at.session_state["recs_visitor_ratings"] = {1: 5.0}
@@ -99,5 +117,12 @@ def test_phone_qr_encodes_an_override_address():
     png = qr_png("http://192.168.1.20:8501/")
     assert png.startswith(b"\x89PNG")
     at = open_app(session={"phone_url": "http://192.168.1.20:8501/"})
-    assert any("192.168.1.20" in c.value for c in at.caption)
+    assert any("192.168.1.20" in m.value for m in at.markdown)
     assert at.image  # the QR code
+
+
+def test_phone_qr_refuses_an_address_phones_cannot_open():
+    at = open_app()
+    at.text_input(key="phone_url").set_value("javascript:alert(1)").run()
+    assert any("not a web address" in e.value for e in at.error)
+    assert not any("javascript:" in m.value for m in at.markdown)

@@ -9,16 +9,22 @@ from urllib.parse import urlsplit, urlunsplit
 import segno
 import streamlit as st
 
-__all__ = ["app_address", "qr_png", "phone_qr"]
+__all__ = ["app_address", "is_web_address", "qr_png", "phone_qr"]
 
 ADDRESS_KEY = "phone_url"
 
 
+def is_web_address(text: str) -> bool:
+    """True for an http(s) address with a host: anything else would make a QR code phones can't open."""
+    parts = urlsplit(text.strip())
+    return parts.scheme in {"http", "https"} and bool(parts.hostname) and not any(c in text for c in "` <>")
+
+
 def app_address() -> str:
     """The address to share: a presenter's override, SHOWCASE_PUBLIC_URL, or what the browser used."""
-    override = st.session_state.get(ADDRESS_KEY) or os.environ.get("SHOWCASE_PUBLIC_URL", "")
-    if override:
-        return override.strip()
+    for override in (st.session_state.get(ADDRESS_KEY, ""), os.environ.get("SHOWCASE_PUBLIC_URL", "")):
+        if override and is_web_address(override):
+            return override.strip()
     url = st.context.url or "http://localhost:8501/"
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
@@ -38,13 +44,18 @@ def _is_local(address: str) -> bool:
 def phone_qr(*, width: int = 180) -> None:
     """QR code plus the address in words; warns when the address is this laptop's loopback."""
     address = app_address()
-    st.image(qr_png(address), width=width, caption="Scan to try the demos on your phone")
-    st.caption(f"Or type: {address}")
+    st.image(qr_png(address), width=width, caption="Scan to try the demos on your phone",
+             alt=f"QR code that opens {address}")
+    st.markdown(f"Or type: `{address}`")
     with st.popover("Change address", icon=":material/qr_code:"):
         if _is_local(address):
             st.caption(
-                "Phones cannot reach this laptop's loopback address. Give the laptop's Wi-Fi address "
-                "(the Network URL that `make run` prints), or start with SHOWCASE_PUBLIC_URL set."
+                "Phones cannot reach this laptop's loopback address. Type the laptop's Wi-Fi address "
+                "below (`hostname -I` shows it), or start the app with it: "
+                "`SHOWCASE_PUBLIC_URL=http://192.168.1.20:8501 make run`."
             )
-        st.text_input("Address for phones", key=ADDRESS_KEY, placeholder="http://192.168.1.20:8501",
-                      help="Where phones on the same Wi-Fi reach this app.")
+        typed = st.text_input("Address for phones", key=ADDRESS_KEY, placeholder="http://192.168.1.20:8501",
+                              help="Where phones on the same Wi-Fi reach this app.")
+        if typed and not is_web_address(typed):
+            st.error("That is not a web address. Type it like http://192.168.1.20:8501; "
+                     "the QR code keeps the previous one.")
