@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(VENV)/.test-installed: pyproject.toml requirements.lock | $(BIN)/python
 	touch $(VENV)/.app-installed $@
 
 run: $(VENV)/.app-installed
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

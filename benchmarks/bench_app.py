@@ -1,6 +1,6 @@
 """App-level figures: cold start, first render of every page in headless Chromium, warm reruns, memory.
 
-Run with `python -m benchmarks app`. Each run starts a fresh server (`streamlit run` on loopback),
+Run with `python -m benchmarks app`. Each run starts a fresh server (`python -m ui.serve` on loopback),
 so "cold" means a new process; trained defaults a model module caches on disk (data/cache) are
 kept, as they would be on the stand laptop. Targets from issue 2: home rendered within 3 s of the
 health check answering; a warm rerun after a widget change under 150 ms server-side; server RSS
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.common import markdown_table
+from tests.browser import SCRIPT_DONE
 from ui.demos import DEMOS, HOME_PATH
 
 HOME_TITLE = "What does a Machine Learning Engineer build?"
 # Streamlit's own end-to-end tests wait on this attribute; the status widget shows only after a delay.
-SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 READY_TIMEOUT_MS = 300_000  # a first visit may train a model on this shared 2-core machine
 
 TARGET_HOME_S = 3.0
@@ -217,7 +217,7 @@ def run() -> str:
     return "\n".join([
         "## App: start-up, reruns, memory",
         "",
-        f"Real server (`streamlit run` on loopback) and headless Chromium; {runs} fresh server processes, each page "
+        f"Real server (`python -m ui.serve`, loopback) and headless Chromium; {runs} fresh server processes, each page "
         f"first visited once per process (cold) and then {warm_visits} more times (warm), every visit in a fresh "
         "browser context. 'Rendered' = from navigation until the page title is visible and the page's script has "
         "finished (Streamlit's `data-test-script-state` is `notRunning`). "

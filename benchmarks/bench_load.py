@@ -1,6 +1,6 @@
 """Load: N concurrent visitors, each a real browser session walking through every page.
 
-Run with `python -m benchmarks load`. One real server (`streamlit run` on loopback) and one headless
+Run with `python -m benchmarks load`. One real server (`python -m ui.serve` on loopback) and one headless
 Chromium; each visitor is its own browser context (its own Streamlit session). A visitor opens the
 home page, then moves through every demo with the sidebar navigation (as a person would, so it stays
 one server session), doing that page's typical interaction from INTERACTIONS. We record errors
@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.common import markdown_table
+from tests.browser import SCRIPT_DONE
 from ui.demos import DEMOS
 
 HOME_TITLE = "What does a Machine Learning Engineer build?"
 # Streamlit's own end-to-end tests wait on this attribute; the status widget shows only after a delay.
-SCRIPT_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 EXCEPTION = '[data-testid="stException"]'
 PAGE_TIMEOUT_MS = 60_000
 WARMUP_TIMEOUT_MS = 600_000

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import assert_no_exception_box, open_page, screenshot
-from tests.conftest import SCREENSHOTS
+from tests.conftest import SCREENSHOTS, start_server
 from ui.demos import DEMOS
 
 pytestmark = pytest.mark.browser
@@ -55,3 +55,19 @@ def test_page_fits_a_phone(browser, server_url, slug, title, name):
         screenshot(phone, SCREENSHOTS, f"{name}-phone")
     finally:
         context.close()
+
+
+def test_first_visitor_after_start_up_can_open_a_deep_link(browser):
+    """A QR code or bookmark is often the first thing a fresh server sees: it must open that page, with no
+    "Page not found" notice (Streamlit's legacy pages/ scan; ui/serve.py turns it off)."""
+    demo = DEMOS[1]  # a quick page to open cold
+    process, url = start_server()
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        open_page(page, f"{url}/{demo.slug}", demo.title)  # fails on the notice
+        assert page.url.rstrip("/").endswith(demo.slug)
+    finally:
+        context.close()
+        process.terminate()
+        process.wait(timeout=15)

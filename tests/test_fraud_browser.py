@@ -17,21 +17,11 @@ DEMO = demo_by_key("fraud")
 SMALL = "fraud_customers=500&fraud_days=60"
 
 
-def _dismiss_stray_dialog(page) -> None:
-    """A fresh server sometimes greets a deep link with Streamlit's "Page not found" notice while
-    it still opens the page; close it so the page's controls can be clicked."""
-    dialog = page.get_by_role("dialog")
-    if dialog.count() and dialog.first.is_visible():
-        page.keyboard.press("Escape")
-        expect(dialog).to_have_count(0)
-
-
 def test_stream_plays_and_catches_a_burst(browser, server_url):
     context = browser.new_context(viewport={"width": 1366, "height": 3400})
     page = context.new_page()
     try:
         open_page(page, f"{server_url}/{DEMO.slug}?{SMALL}", DEMO.title)
-        _dismiss_stray_dialog(page)
         assert_no_exception_box(page)
         inject = page.get_by_role("button", name=re.compile("Inject a fraud burst"))
         expect(inject).to_be_visible(timeout=120_000)
@@ -52,6 +42,5 @@ def test_stream_plays_and_catches_a_burst(browser, server_url):
 
 def test_bookmarked_scenario_restores_threshold(page, server_url):
     open_page(page, f"{server_url}/{DEMO.slug}?{SMALL}&fraud_threshold=0.8", DEMO.title)
-    _dismiss_stray_dialog(page)
     expect(page.get_by_text("yours is 0.80")).to_be_visible(timeout=120_000)
     assert_no_exception_box(page)

@@ -18,11 +18,6 @@ def ready(page, url: str) -> None:
     open_page(page, url, TITLE)
     page.get_by_text("Why the learned combination wins").first.wait_for(timeout=120_000)
     wait_until_idle(page)
-    dialog = page.get_by_role("dialog")
-    if dialog.count() and "Page not found" in dialog.first.inner_text():
-        # The shared shell's stray dialog, seen on every demo page (the risk test does the same); not ours.
-        page.keyboard.press("Escape")
-        wait_until_idle(page)
 
 
 def suggested_names(page) -> str:

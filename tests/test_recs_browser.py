@@ -13,15 +13,6 @@ pytestmark = pytest.mark.browser
 TITLE = "Movie recommendations"
 
 
-def _dismiss_first_load_notice(page) -> None:
-    """A fresh server's very first page load shows Streamlit's "Page not found" dialog on every page
-    (shared-shell race, reported to the lead); it makes the page inert, so close it if it is there."""
-    dialog = page.get_by_role("dialog", name="Page not found")
-    if dialog.count():
-        dialog.get_by_role("button", name="Close").click()
-        dialog.wait_for(state="detached")
-
-
 def _rate(page, movie_id: int, stars: int) -> None:
     button = page.locator(f".st-key-recs_star_{movie_id} [aria-label='{stars} out of 5 stars']")
     button.wait_for(timeout=120_000)
@@ -32,7 +23,6 @@ def _rate(page, movie_id: int, stars: int) -> None:
 def test_rating_three_films_shows_picks_with_reasons(page, server_url):
     open_page(page, f"{server_url}/recommendations", TITLE)
     expect(page.get_by_text("Rate two or three films above")).to_be_visible(timeout=120_000)
-    _dismiss_first_load_notice(page)
     for movie in (260, 1196, 2571):  # Star Wars IV, V, The Matrix
         _rate(page, movie, 5)
     expect(page.get_by_text("Your top 10, from 3 ratings")).to_be_visible(timeout=60_000)
@@ -46,7 +36,6 @@ def test_rating_three_films_shows_picks_with_reasons(page, server_url):
 def test_bookmarked_taste_and_engineer_views(page, server_url):
     open_page(page, f"{server_url}/recommendations?recs_preset=sci-fi+fan", TITLE)
     expect(page.get_by_text("Your top 10, from 7 ratings")).to_be_visible(timeout=60_000)
-    _dismiss_first_load_notice(page)
     for view in ("The maths", "Who it serves worse"):
         page.get_by_role("radio", name=view).click()
         wait_until_idle(page)
