@@ -5,13 +5,18 @@ Kept free of Streamlit so the page, the command line and the tests call the same
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import pandas as pd
 
 __all__ = [
     "DEFAULT_SEED",
@@ -20,8 +25,13 @@ __all__ = [
     "ModelCardInfo",
     "Stopwatch",
     "cache_dir",
+    "call_quietly",
+    "disk_cached_table",
     "stopwatch",
+    "table_cache_path",
 ]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 42
 """One seed for every demo, so a figure in the README is the figure a visitor sees."""
@@ -77,6 +87,31 @@ def cache_dir() -> Path:
     root = Path(os.environ.get("SHOWCASE_CACHE", Path(__file__).resolve().parent.parent / "data" / "cache"))
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def table_cache_path(prefix: str, key: object) -> Path:
+    """Where a derived table keyed by `key` (anything with a stable repr) lives under cache_dir()."""
+    digest = hashlib.sha1(repr(key).encode()).hexdigest()[:12]
+    return cache_dir() / f"{prefix}_{digest}.csv"
+
+
+def disk_cached_table(prefix: str, key: object, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A small derived table (learning curve, arena, slices) kept as CSV, so a fresh server does not
+    recompute it; recomputed when missing or unreadable, written atomically so two processes can race."""
+    path = table_cache_path(prefix, key)
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError) as err:
+        if path.exists():
+            log.warning("rebuilding unreadable %s: %s", path, err)
+    frame = compute()
+    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        frame.to_csv(partial, index=False)
+        os.replace(partial, path)
+    except OSError as err:
+        log.warning("could not write %s: %s", path, err)
+    return frame
 
 
 def call_quietly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

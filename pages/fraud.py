@@ -11,7 +11,7 @@ import streamlit as st
 
 from models.common import DEFAULT_SEED, ModelCardInfo
 from models.fraud import engineer as fe
-from models.fraud.data import disk_cached, load_bank
+from models.fraud.data import disk_cache_ready, disk_cached, load_bank
 from models.fraud.evaluate import (
     REVIEW_COST,
     confusion_at,
@@ -78,10 +78,18 @@ def comparison(config: SimulationConfig) -> pd.DataFrame:
                        lambda: fe.model_arena(split_of(config), forest_trees=50))
 
 
+def _curve_model(name: str) -> str:
+    return name if name != "forest" else "boosting"  # a forest per window would take a minute
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def curve(config: SimulationConfig, name: str) -> pd.DataFrame:
-    name = name if name != "forest" else "boosting"  # a forest per window would take a minute
+    name = _curve_model(name)
     return disk_cached("curve", [config.as_dict(), DEFAULT_SEED, name], lambda: fe.learning_curve(bank(config), name))
+
+
+def curve_ready(config: SimulationConfig, name: str) -> bool:
+    return disk_cache_ready("curve", [config.as_dict(), DEFAULT_SEED, _curve_model(name)])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -488,6 +496,7 @@ def engineer_section(config: SimulationConfig, name: str, params: tuple, thresho
     split = split_of(config)
     render_engineer_view(EngineerView(
         key="fraud",
+        opens_on="Learns from data" if curve_ready(config, name) else "The maths",  # a cold curve takes ~30 s
         learning_curve=lambda: curve(config, name),
         learning_curve_x="Days of labelled history the model was trained on",
         learning_curve_caption="Retrained on a growing window of past days and tested on the same later week: "

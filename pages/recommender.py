@@ -366,8 +366,9 @@ def inside_section(model: Recommender) -> None:
     left.caption(f"People mostly give whole stars, and 4 is the most common rating (mean {model.r.mean():.2f}).")
     top_share = counts[: max(len(counts) // 10, 1)].sum() / counts.sum()
     fig = go.Figure(go.Scatter(x=np.arange(1, len(counts) + 1), y=counts, mode="lines", line=dict(width=3)))
+    ticks = [1, 3, 10, 30, 100, 300]  # plotly's own log ticks overlap at this height
     fig.update_layout(xaxis_title="films, most rated first (rank)", yaxis_title="ratings per film (log scale)",
-                      yaxis_type="log")
+                      yaxis=dict(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks]))
     right.plotly_chart(style_figure(fig, height=320, presenter=is_presenter()), key="recs_tail")
     right.caption(f"The long tail: the top 10 % of films hold {100 * top_share:.0f} % of all ratings; "
                   f"{(counts == 1).sum():,} films have a single rating, too few to learn from.")
@@ -405,11 +406,9 @@ def evaluation_section(source: str, algo: str, params: dict[str, Any]) -> None:
 def engineer_view(source: str, algo: str, params: dict[str, Any]) -> None:
     key = tuple(sorted(params.items()))
     ready = source == "movielens" and eng.frame_path("curve", algo, key).exists()
-    if "recs_view" not in st.session_state and not ready:
-        # The learning curve retrains four times; open on the formulas so the first visit stays fast.
-        st.session_state["recs_view"] = "The maths"
     render_engineer_view(EngineerView(
         key="recs",
+        opens_on="Learns from data" if ready else "The maths",  # the curve retrains four times
         learning_curve=lambda: engineer_frame("curve", source, algo, key),
         learning_curve_x="share of the training ratings used (%)",
         learning_curve_caption="Rating error (solid, left axis) falls steadily as the model sees more ratings; "

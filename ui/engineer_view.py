@@ -28,8 +28,11 @@ class EngineerView:
     """What a demo offers the engineer's view. Frames follow fixed column names:
 
     - learning curve: `x`, `metric`, `value`, optional `lo`, `hi`
-    - arena: `model`, `quality`, `fit_seconds`, `predict_ms`, `is_default`
+    - arena: `model`, `quality` (higher is better), `fit_seconds`, `predict_ms`, `is_default`
     - slices: `slice`, `n`, one column per metric, optional `too_few`, optional `note`
+
+    `opens_on` is the view shown first: a demo whose learning curve takes long to draw cold opens on
+    "The maths" so a visitor never waits for a view they did not ask for.
     """
 
     key: str
@@ -47,6 +50,7 @@ class EngineerView:
     slices_metric: str
     slices_caption: str
     extra_code: Sequence[Callable] = field(default_factory=tuple)
+    opens_on: str = VIEWS[0]
 
 
 def _learning(view: EngineerView) -> None:
@@ -102,7 +106,7 @@ def _code(view: EngineerView) -> None:
         st.code(inspect.getsource(fn), language="python")
     st.download_button(
         "Download a script that reproduces this page",
-        data=view.script(),
+        data=view.script,  # built only when someone clicks
         file_name=view.script_name,
         mime="text/x-python",
         icon=":material/download:",
@@ -131,12 +135,13 @@ def _views(view: EngineerView) -> None:
     chosen = st.segmented_control(
         "Behind the scenes",
         options=VIEWS,
-        default=VIEWS[0],
+        default=view.opens_on,
         key=f"{view.key}_view",
         label_visibility="collapsed",
     )
-    with guard(f"showing '{chosen or VIEWS[0]}'"):
-        _RENDERERS[chosen or VIEWS[0]](view)
+    chosen = chosen or view.opens_on
+    with guard(f"showing '{chosen}'"):
+        _RENDERERS[chosen](view)
 
 
 def render_engineer_view(view: EngineerView) -> None:

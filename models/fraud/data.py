@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from models.common import DEFAULT_SEED, cache_dir
+from models.common import DEFAULT_SEED, cache_dir, disk_cached_table, table_cache_path
 from models.fraud.features import add_features
 from models.fraud.simulator import SimulationConfig, simulate
 from models.fraud.train import time_split
 
-__all__ = ["FEATURE_VERSION", "load_bank", "keep_days_for_split", "disk_cached"]
+__all__ = ["FEATURE_VERSION", "load_bank", "keep_days_for_split", "disk_cached", "disk_cache_ready"]
 
 FEATURE_VERSION = 1
 log = logging.getLogger(__name__)
@@ -62,18 +62,10 @@ def load_bank(config: SimulationConfig | None = None, seed: int = DEFAULT_SEED, 
 
 
 def disk_cached(kind: str, key: object, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """A small derived table (learning curve, arena) kept as CSV under the cache folder, keyed by
-    its parameters; recomputed when missing or unreadable."""
-    digest = hashlib.sha1(json.dumps([key, FEATURE_VERSION], default=str).encode()).hexdigest()[:12]
-    path = cache_dir() / f"fraud_{kind}_{digest}.csv"
-    if path.exists():
-        try:
-            return pd.read_csv(path)
-        except Exception as err:  # noqa: BLE001 - rebuilt below
-            log.warning("rebuilding unreadable %s: %s", path, err)
-    frame = compute()
-    try:
-        frame.to_csv(path, index=False)
-    except OSError as err:
-        log.warning("could not write %s: %s", path, err)
-    return frame
+    """A derived fraud table (learning curve, arena) on disk, keyed by its parameters and feature version."""
+    return disk_cached_table(f"fraud_{kind}", [key, FEATURE_VERSION], compute)
+
+
+def disk_cache_ready(kind: str, key: object) -> bool:
+    """Whether `disk_cached(kind, key, ...)` would answer without computing."""
+    return table_cache_path(f"fraud_{kind}", [key, FEATURE_VERSION]).exists()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -14,7 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import root_mean_squared_error
 
-from models.common import DEFAULT_SEED, Formula, cache_dir
+from models.common import DEFAULT_SEED, Formula, disk_cached_table, table_cache_path
 from models.recommender.evaluate import kfold_splits, predict_pairs, ranking_scores
 from models.recommender.explain import recommend, visitor_state
 from models.recommender.train import ALGORITHMS, DEFAULT_ALGO, known_user_state, train
@@ -173,8 +171,7 @@ _SCRIPT_API = (recommend, visitor_state)
 
 
 def frame_path(name: str, algo: str, params: tuple) -> Path:
-    digest = hashlib.sha1(repr((CACHE_VERSION, name, algo, params)).encode()).hexdigest()[:12]
-    return cache_dir() / f"recs_{name}_{digest}.csv"
+    return table_cache_path(f"recs_{name}", (CACHE_VERSION, algo, params))
 
 
 def _compute(name: str, ratings: pd.DataFrame, movies: pd.DataFrame | None, algo: str, params: tuple) -> pd.DataFrame:
@@ -191,15 +188,8 @@ def cached_frame(name: str, ratings: pd.DataFrame, movies: pd.DataFrame | None, 
     """An engineer's-view frame ("curve", "arena", "slices"), kept under cache_dir() for the shipped data."""
     if not on_disk:
         return _compute(name, ratings, movies, algo, params)
-    path = frame_path(name, algo, params)
-    try:
-        return pd.read_csv(path)
-    except (OSError, ValueError):
-        frame = _compute(name, ratings, movies, algo, params)
-        partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        frame.to_csv(partial, index=False)
-        os.replace(partial, path)
-        return frame
+    return disk_cached_table(f"recs_{name}", (CACHE_VERSION, algo, params),
+                             lambda: _compute(name, ratings, movies, algo, params))
 
 
 def warm_default_frames() -> None:
