@@ -34,14 +34,18 @@ class TourStep:
 TOUR: tuple[TourStep, ...] = (
     TourStep(HOME_PATH, "Machine learning engineers build systems that learn from data instead of following "
              "fixed rules. Here are four of them, live on this laptop.", 10),
-    TourStep(demo_by_key("recs").path, "Streaming: a model trained on 100,004 real film ratings. "
-             "Rate a few films and it recommends more at once, and says why.", 20),
+    TourStep(demo_by_key("recs").path, "Streaming: a model trained on 100,004 real film ratings. A sci-fi "
+             "fan rated seven films; the picks appear at once, each with its reason.", 20,
+             {"recs_preset": "sci-fi fan"}),
     TourStep(demo_by_key("people").path, "Professional networks: the model reads who knows whom and "
-             "suggests missing connections, with mutual friends as the reason.", 20),
-    TourStep(demo_by_key("risk").path, "Hospitals: seven clinical measurements give a calibrated risk "
-             "of diabetes, and the model shows which measurements push it up.", 20),
-    TourStep(demo_by_key("fraud").path, "Banks: card payments stream in and each is scored as it "
-             "arrives; suspicious ones raise an alert with its reasons.", 20),
+             "suggests missing connections for David, with mutual friends as the reason.", 20,
+             {"people_person": "David Costa (#17)"}),
+    TourStep(demo_by_key("risk").path, "Hospitals: a 50-year-old with high glucose and BMI. Seven clinical "
+             "measurements give a calibrated risk of diabetes, and the model shows what pushes it up.", 20,
+             {"risk_glu": "180", "risk_bmi": "38", "risk_age": "50", "risk_ped": "0.8"}),
+    TourStep(demo_by_key("fraud").path, "Banks: card payments stream in and each is scored as it arrives; "
+             "press Play and suspicious ones raise an alert with their reasons.", 20,
+             {"fraud_threshold": "0.6"}),
 )
 assert {s.page for s in TOUR} >= {d.path for d in DEMOS}
 
