@@ -174,38 +174,56 @@ def data_source() -> None:
 
 
 # ---------------------------------------------------------------- the visitor's ratings
+MY_RATINGS = "recs_my_ratings"  # plain session state: it survives a visit to another page, widget keys do not
+
+
+def _star_key(movie_id: int) -> str:
+    return f"recs_star_{movie_id}"
+
+
 def my_ratings(model: Recommender, preset: str) -> dict[int, float]:
-    """The preset's ratings, then the grid's stars, then films added by search (later wins)."""
+    """The preset's ratings, then the visitor's own stars (later wins)."""
     ratings = {m: r for m, r in PRESETS.get(preset, {}).items() if m in model.item_index}
-    for key, value in st.session_state.items():
-        if key.startswith("recs_star_") and value is not None:
-            ratings[int(key.removeprefix("recs_star_"))] = float(value) + 1
-    ratings.update(st.session_state.get("recs_added", {}))
+    ratings.update(st.session_state.get(MY_RATINGS, {}))
     return ratings
+
+
+def remember_star(movie_id: int) -> None:
+    stars = st.session_state.get(_star_key(movie_id))
+    mine = st.session_state.setdefault(MY_RATINGS, {})
+    if stars is None:
+        mine.pop(movie_id, None)
+    else:
+        mine[movie_id] = float(stars) + 1
 
 
 def clear_ratings() -> None:
     for key in [k for k in st.session_state if k.startswith("recs_star_")]:
         st.session_state[key] = None
-    st.session_state["recs_added"] = {}
+    st.session_state[MY_RATINGS] = {}
     st.session_state["recs_preset"] = "none"
 
 
 def add_searched() -> None:
     movie, stars = st.session_state.get("recs_search"), st.session_state.get("recs_search_stars")
     if movie is not None and stars is not None:
-        st.session_state.setdefault("recs_added", {})[int(movie)] = float(stars) + 1
+        st.session_state.setdefault(MY_RATINGS, {})[int(movie)] = float(stars) + 1
+        st.session_state[_star_key(int(movie))] = stars  # the grid shows it too, if the film is there
         st.session_state["recs_search_stars"] = None
 
 
 def film_cards(grid: pd.DataFrame) -> None:
     per_row = 3 if is_presenter() else 4
     columns = st.columns(per_row)
+    mine = st.session_state.get(MY_RATINGS, {})
     for k, row in enumerate(grid.itertuples()):
+        key = _star_key(row.movieId)
+        if key not in st.session_state and row.movieId in mine:  # back from another page: show their stars
+            st.session_state[key] = int(round(mine[row.movieId])) - 1
         with columns[k % per_row].container(border=True):
             st.markdown(f"**{row.label}**")
             st.caption(row.genres.replace("|", ", "))
-            st.feedback("stars", key=f"recs_star_{row.movieId}")
+            st.feedback("stars", key=key, on_change=remember_star, args=(int(row.movieId),))
 
 
 def rate_section(model: Recommender) -> dict[int, float]:

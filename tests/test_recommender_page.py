@@ -8,6 +8,7 @@ import pytest
 
 import models.recommender.engineer as eng
 from tests.conftest import assert_no_exception, open_app
+from ui.demos import HOME_PATH
 from ui.engineer_view import VIEWS
 
 PAGE = "pages/recommender.py"
@@ -51,6 +52,18 @@ def test_rating_films_gives_instant_picks_with_reasons():
     assert len(picks) == 10
     assert picks["why"].str.contains("because you rated").any()
     assert any("How this was instant" in m.value for m in at.markdown)
+
+
+def test_ratings_survive_a_visit_to_another_page():
+    at = open_app(PAGE)
+    for movie in (260, 1196, 2571):
+        at.feedback(key=f"recs_star_{movie}").set_value(4)
+    at.run()
+    at.switch_page(HOME_PATH).run()
+    at.switch_page(PAGE).run()
+    assert_no_exception(at)
+    assert at.feedback(key="recs_star_260").value == 4  # the stars are shown again
+    assert any("from 3 ratings" in m.value for m in at.markdown)
 
 
 def test_scenario_url_restores_a_taste_and_a_person():

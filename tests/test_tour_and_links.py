@@ -65,10 +65,10 @@ def test_every_tour_step_opens_its_scenario():
 
 def test_reset_for_next_visitor_forgets_their_state_but_keeps_presenter():
     at = open_app(query={"presenter": "1"})
-    at.session_state["recs_visitor_ratings"] = {1: 5.0}
+    at.session_state["recs_my_ratings"] = {1: 5.0}
     at.button(key="tour_reset_button").click().run()
     assert_no_exception(at)
-    assert "recs_visitor_ratings" not in at.session_state
+    assert "recs_my_ratings" not in at.session_state
     assert at.session_state["presenter"] is True
 
 

@@ -14,7 +14,7 @@ _BASE_CSS = """
 .st-key-home_lead p { font-size: 1.3rem; line-height: 1.5; }
 /* KaTeX measures formulas a pixel or two wider than their box, which makes each one a keyboard-unreachable
    scroll region (axe: scrollable-region-focusable). Wide screens fit every formula; phones may scroll. */
-@media (min-width: 641px) { [data-testid="stMarkdownContainer"] .katex-display { overflow-x: visible !important; } }
+@media (min-width: 641px) { [data-testid="stMarkdownContainer"] .katex-display { overflow: visible !important; } }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-left: 1rem; padding-right: 1rem; }
   [data-testid="stMain"] h1 { font-size: 2rem !important; }
