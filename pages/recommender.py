@@ -107,6 +107,12 @@ def warm_up_engineer_view() -> subprocess.Popen | None:
         return None
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def person_picks(source: str, algo: str, params: tuple, user: int, _model: Recommender) -> pd.DataFrame:
+    """A known person's top 10 only changes with the model, so reruns reuse it."""
+    return recommend_for_user(_model, user, 10, min_ratings=MIN_RATINGS)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def evaluation(source: str, algo: str, params: tuple) -> pd.DataFrame:
     _, ratings, movies = current_data()
@@ -238,7 +244,7 @@ def rate_section(model: Recommender) -> dict[int, float]:
     film_cards(grid.iloc[: GRID_SIZE // 2])
     with st.expander("More popular films to rate"):
         film_cards(grid.iloc[GRID_SIZE // 2 :])
-    labels = films.set_index("movieId")["label"]
+    labels = dict(zip(films["movieId"], films["label"], strict=True))  # a dict: format_func runs per film
     searchable = films.loc[films["n_ratings"] >= 5, "movieId"].tolist()
     left, mid, right = st.columns([3, 1, 1], vertical_alignment="bottom")
     left.selectbox("Or find any film", searchable, index=None, format_func=lambda m: labels.get(m, str(m)),
@@ -284,7 +290,7 @@ def recommendations_section(model: Recommender, ratings: dict[int, float]) -> No
 
 
 # ---------------------------------------------------------------- browsing, similar films, inside, evaluation
-def user_section(model: Recommender) -> None:
+def user_section(model: Recommender, source: str, algo: str, params: tuple) -> None:
     st.subheader(":material/person_search: Browse an existing person")
     users = model.user_ids.tolist()
     default = SETTINGS["recs_user"] if SETTINGS["recs_user"] in users else users[0]
@@ -297,7 +303,7 @@ def user_section(model: Recommender) -> None:
         columns={"label": "film", "rating": "their ★"}), hide_index=True, width="stretch",
         column_config={"film": st.column_config.TextColumn(width="medium"),
                        "their ★": st.column_config.NumberColumn(format="%.1f", width=60)})
-    picks = recommend_for_user(model, user, 10, min_ratings=MIN_RATINGS)
+    picks = person_picks(source, algo, params, user, model)
     right.markdown("**What the model recommends to them**")
     right.dataframe(picks.assign(film=picks["title"])[["film", "predicted", "why"]], hide_index=True,
                     width="stretch", column_config={
@@ -310,7 +316,7 @@ def similar_section(model: Recommender) -> None:
     st.subheader(":material/movie_filter: More like this")
     films = model.films[model.films["n_ratings"] >= MIN_RATINGS].sort_values("n_ratings", ascending=False)
     options = films["movieId"].tolist()
-    labels = films.set_index("movieId")["label"]
+    labels = dict(zip(films["movieId"], films["label"], strict=True))  # a dict: format_func runs per film
     movie = st.selectbox("Film", options, index=options.index(1214) if 1214 in options else 0,
                          format_func=lambda m: labels.get(m, str(m)), key="recs_movie", bind="query-params")
     similar = similar_movies(model, movie, 8, min_ratings=MIN_RATINGS)
@@ -485,7 +491,7 @@ if model is not None:
         fmap = cached_film_map(*map_key, mapped)
     visitor_panel(model, fmap, mapped)
     with guard("browsing a person"):
-        user_section(model)
+        user_section(model, source, algo, tuple(sorted(params.items())))
     with guard("finding similar films"):
         similar_section(model)
     with guard("drawing the data"):

@@ -15,7 +15,8 @@ NEUTRAL = "#8C96A3"
 
 TEMPLATE_NAME = "showcase"
 
-_template = go.layout.Template(pio.templates["plotly_white"])
+# Layout only: plotly_white's per-trace defaults make every figure's template validation ~3x slower.
+_template = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 _template.layout.update(
     colorway=PALETTE,
     font=dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#1B1F24"),
