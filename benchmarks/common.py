@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["machine", "median_seconds", "markdown_table", "fmt"]
+__all__ = ["machine", "median_seconds", "markdown_table", "fmt", "met"]
 
 
 def machine() -> str:
@@ -56,3 +56,8 @@ def markdown_table(frame: pd.DataFrame | Sequence[dict[str, Any]], digits: int =
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     rows = ["| " + " | ".join(fmt(v, digits) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *rows])
+
+
+def met(passed: bool) -> str:
+    """A target table's 'met' cell: misses stand out."""
+    return "yes" if passed else "**no**"

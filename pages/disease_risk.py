@@ -548,7 +548,8 @@ def batch_section(config: dr.Config, training: str) -> None:
         "Download an example CSV", example, "patients.csv", "text/csv", key="risk_example", icon=":material/download:"
     )
     upload = st.file_uploader(
-        "CSV with columns " + ", ".join(config.features) + " (2 MB at most)", type=["csv"], key="risk_upload"
+        "CSV with columns " + ", ".join(config.features) + " (2 MB at most)", type=["csv"], key="risk_upload",
+        max_upload_size=UPLOAD_LIMIT // 2**20,
     )
     if upload is None:
         return

@@ -474,7 +474,8 @@ def upload_section(config: SimulationConfig, fitted: FraudModel, threshold: floa
                 "this bank, times in the simulated period). Bad rows are listed; good rows are scored.")
     st.download_button("Download an example CSV", sample.to_csv(index=False), "payments_example.csv", "text/csv",
                        key="fraud_example_csv", icon=":material/download:")
-    upload = st.file_uploader("Your CSV (up to 2 MB)", type=["csv", "txt"], key="fraud_upload")
+    upload = st.file_uploader("Your CSV (up to 2 MB)", type=["csv", "txt"], key="fraud_upload",
+                              max_upload_size=UPLOAD_LIMIT // 2**20)
     if upload is None:
         return
     data = bank(config)

@@ -244,7 +244,8 @@ def upload_section() -> bytes | None:
     st.caption(f"Two columns of whole numbers, one link per line (CSV or spaces), an optional header; up to "
                f"{UPLOAD_LIMIT // 1024 // 1024} MB, {MAX_UPLOAD_EDGES:,} links and "
                f"{MAX_UPLOAD_NODES:,} people.")
-    upload = st.file_uploader("Edge list", type=["csv", "txt", "tsv", "edges"], key="people_upload")
+    upload = st.file_uploader("Edge list", type=["csv", "txt", "tsv", "edges"], key="people_upload",
+                              max_upload_size=UPLOAD_LIMIT // 2**20)
     if upload is None:
         return None
     if upload.size > UPLOAD_LIMIT:

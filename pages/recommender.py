@@ -29,6 +29,7 @@ from models.recommender.explain import (
     visitor_state,
 )
 from models.recommender.train import ALGORITHMS, DEFAULT_ALGO, Recommender, fit_item_neighbours, fold_in_user, train
+from ui.charts import log_axis
 from ui.demos import demo_by_key
 from ui.engineer_view import EngineerView, render_engineer_view
 from ui.layout import Metric, explanation, guard, metric_cards, model_card, page_header, pipeline_strip
@@ -157,8 +158,10 @@ def data_source() -> None:
         st.caption("ratings.csv with columns userId, movieId, rating (0.5-5)[, timestamp]; optional movies.csv "
                    f"with movieId, title[, genres]. Up to {UPLOAD_LIMIT // 1024 // 1024} MB each.")
         left, right = st.columns(2)
-        ratings_file = left.file_uploader("ratings.csv", type=["csv"], key="recs_upload")
-        movies_file = right.file_uploader("movies.csv (optional)", type=["csv"], key="recs_upload_movies")
+        ratings_file = left.file_uploader("ratings.csv", type=["csv"], key="recs_upload",
+                                         max_upload_size=UPLOAD_LIMIT // 2**20)
+        movies_file = right.file_uploader("movies.csv (optional)", type=["csv"], key="recs_upload_movies",
+                                         max_upload_size=UPLOAD_LIMIT // 2**20)
         if ratings_file is None:
             st.session_state.pop("recs_upload_data", None)
             return
@@ -390,9 +393,8 @@ def inside_section(model: Recommender) -> None:
     left.caption(f"People mostly give whole stars, and 4 is the most common rating (mean {model.r.mean():.2f}).")
     top_share = counts[: max(len(counts) // 10, 1)].sum() / counts.sum()
     fig = go.Figure(go.Scatter(x=np.arange(1, len(counts) + 1), y=counts, mode="lines", line=dict(width=3)))
-    ticks = [1, 3, 10, 30, 100, 300]  # plotly's own log ticks overlap at this height
     fig.update_layout(xaxis_title="films, most rated first (rank)", yaxis_title="ratings per film (log scale)",
-                      yaxis=dict(type="log", tickvals=ticks, ticktext=[str(t) for t in ticks]))
+                      yaxis=log_axis(counts))
     right.plotly_chart(style_figure(fig, height=320, presenter=is_presenter()), key="recs_tail")
     right.caption(f"The long tail: the top 10 % of films hold {100 * top_share:.0f} % of all ratings; "
                   f"{(counts == 1).sum():,} films have a single rating, too few to learn from.")

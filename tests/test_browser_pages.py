@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import assert_no_exception_box, open_page, screenshot
-from tests.conftest import SCREENSHOTS, start_server
+from tests.conftest import SCREENSHOTS, start_server, stop_server
 from ui.demos import DEMOS
 
 pytestmark = pytest.mark.browser
@@ -69,5 +69,4 @@ def test_first_visitor_after_start_up_can_open_a_deep_link(browser):
         assert page.url.rstrip("/").endswith(demo.slug)
     finally:
         context.close()
-        process.terminate()
-        process.wait(timeout=15)
+        stop_server(process)

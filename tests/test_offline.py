@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser import assert_no_exception_box, open_page, wait_script_done, wait_until_idle
-from tests.conftest import ROOT, free_port, start_server, wait_for_health
+from tests.conftest import ROOT, free_port, start_server, stop_server, wait_for_health
 from tests.test_browser_pages import PAGES
 
 pytestmark = pytest.mark.browser
@@ -99,15 +99,6 @@ class Router:
             route.abort("internetdisconnected")
 
 
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def guarded_server(tmp_path_factory) -> Iterator[tuple[subprocess.Popen, str, Path]]:
     log = tmp_path_factory.mktemp("offline") / "guard.jsonl"
@@ -115,7 +106,7 @@ def guarded_server(tmp_path_factory) -> Iterator[tuple[subprocess.Popen, str, Pa
     try:
         yield process, url, log
     finally:
-        stop(process)
+        stop_server(process)
 
 
 @pytest.fixture(scope="module")
@@ -222,6 +213,6 @@ def test_make_run_start_up_stays_offline(tmp_path):
             time.sleep(0.1)
         assert "URL:" in out.read_text(), out.read_text()
     finally:
-        stop(process)
+        stop_server(process)
     assert any(r["kind"] == "loaded" for r in guard_records(log))
     assert attempts(log) == [], describe(attempts(log))

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from ui.theme import NEUTRAL, PALETTE, POSITIVE, style_figure
 
-__all__ = ["learning_curve_figure", "arena_figure", "slices_figure", "bar_contributions_figure"]
+__all__ = ["log_axis", "learning_curve_figure", "arena_figure", "slices_figure", "bar_contributions_figure"]
+
+
+def log_axis(values: Sequence[float] | pd.Series) -> dict:
+    """A log axis with 1-2-5 ticks labelled plainly (plotly's own log ticks overlap on small charts)."""
+    positive = [float(v) for v in values if v and float(v) > 0]
+    if not positive:
+        return dict(type="log")
+    low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+    ticks = [m * 10.0**e for e in range(low, high + 1) for m in (1, 2, 5)]
+    ticks = [t for t in ticks if min(positive) / 2.5 <= t <= max(positive) * 2.5]
+    return dict(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
 
 
 def learning_curve_figure(curve: pd.DataFrame, *, x_title: str, presenter: bool = False) -> go.Figure:
@@ -45,7 +59,9 @@ def learning_curve_figure(curve: pd.DataFrame, *, x_title: str, presenter: bool 
     fig.update_layout(xaxis_title=x_title, yaxis_title=metrics[0] if metrics else "")
     if len(metrics) > 1:
         fig.update_layout(
-            yaxis2=dict(title=metrics[1], overlaying="y", side="right", showgrid=False)
+            # Its own round ticks: synced to the left axis's grid they read 0.2678, 0.2261, ...
+            yaxis2=dict(title=metrics[1], overlaying="y", side="right", showgrid=False, tickmode="auto",
+                        tickformat=".3~g")
         )
     return style_figure(fig, presenter=presenter)
 
@@ -63,13 +79,20 @@ def arena_figure(
                 x=part[x],
                 y=part["quality"],
                 mode="markers+text",
-                text=part["model"],
+                text=[str(m).split(" (")[0] for m in part["model"]],  # short on the chart, whole on hover
+                hovertext=part["model"],
+                hoverinfo="text+x+y",
                 textposition="top center",
+                cliponaxis=False,
                 name=name,
                 marker=dict(symbol=symbol, size=18 if flag else 12, color=colour, line=dict(width=1, color="#1B1F24")),
             )
         )
-    fig.update_layout(xaxis_title=x_title, yaxis_title=quality_title, xaxis_type="log")
+    axis = log_axis(arena[x])
+    positive = arena.loc[arena[x] > 0, x]
+    if len(positive):  # room either side for the labels
+        axis["range"] = [math.log10(positive.min()) - 0.35, math.log10(positive.max()) + 0.35]
+    fig.update_layout(xaxis_title=x_title, yaxis_title=quality_title, xaxis=axis)
     return style_figure(fig, presenter=presenter)
 
 

@@ -61,8 +61,9 @@ def _learning(view: EngineerView) -> None:
         key=f"{view.key}_learning_chart",
     )
     st.caption(view.learning_curve_caption)
-    if is_engineer():
-        st.dataframe(curve, hide_index=True, width="stretch")
+    if is_engineer():  # one row per amount of data, one column per metric
+        wide = curve.pivot_table(index="x", columns="metric", values="value", sort=False).reset_index()
+        st.dataframe(wide.rename(columns={"x": view.learning_curve_x}), hide_index=True, width="stretch")
 
 
 def _arena(view: EngineerView) -> None:
@@ -124,7 +125,7 @@ def _slices(view: EngineerView) -> None:
     st.caption(view.slices_caption)
     if "too_few" in slices and slices["too_few"].astype(bool).any():
         st.caption("Hatched grey bars: too few cases in that group to say anything reliable.")
-    st.dataframe(slices, hide_index=True, width="stretch")
+    st.dataframe(slices.dropna(axis=1, how="all"), hide_index=True, width="stretch")  # no empty 'note' column
 
 
 _RENDERERS = dict(zip(VIEWS, (_learning, _arena, _maths, _code, _slices), strict=True))

@@ -48,7 +48,7 @@ def page_header(demo: Demo, *, points: Sequence[str] = ()) -> None:
 
 def pipeline_strip(demo: Demo) -> None:
     """data -> cleaning -> model -> evaluation -> prediction, for this demo."""
-    with st.container(border=True):
+    with st.container(border=True, key="pipeline_strip"):  # phones show the stages only (ui/style.py)
         st.markdown("**How it works**")
         columns = st.columns(len(demo.pipeline))
         for i, (column, (stage, text)) in enumerate(zip(columns, demo.pipeline, strict=True)):

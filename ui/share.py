@@ -46,7 +46,8 @@ def phone_qr(*, width: int = 180) -> None:
     address = app_address()
     st.image(qr_png(address), width=width, caption="Scan to try the demos on your phone",
              alt=f"QR code that opens {address}")
-    st.markdown(f"Or type: `{address}`")
+    # Plain markdown, not a caption: captions dim the auto-link below readable contrast.
+    st.markdown(f"Or type: {address}")  # validated by is_web_address: no spaces, backticks or tags
     with st.popover("Change address", icon=":material/qr_code:"):
         if _is_local(address):
             st.caption(

@@ -20,6 +20,8 @@ _BASE_CSS = """
   [data-testid="stMain"] h1 { font-size: 2rem !important; }
   [data-testid="stMain"] h4 { font-size: 1.1rem !important; }
   .st-key-home_lead p { font-size: 1.1rem; }
+  .st-key-pipeline_strip [data-testid="stCaptionContainer"] { display: none; }
+  .st-key-pipeline_strip [data-testid="stHorizontalBlock"] { gap: 0.1rem; }
   [class*="st-key-hide_on_phone"] { display: none !important; }
 }
 </style>
