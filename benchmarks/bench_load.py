@@ -48,7 +48,8 @@ async def open_only(page) -> None:
 
 async def nudge_slider(page, key: str) -> None:
     """Move a widget-keyed slider one step by keyboard, as a visitor would, and wait for the rerun."""
-    slider = page.locator(f'.st-key-{key} [role="slider"]').first
+    slider = page.locator(f'.st-key-{key} input[type="range"]').first
+    await slider.wait_for(state="attached", timeout=PAGE_TIMEOUT_MS)
     await slider.focus()
     await slider.press("ArrowRight")
     await page.wait_for_timeout(300)  # let the rerun start before waiting for idle
@@ -58,7 +59,9 @@ async def recs_rate(page) -> None:
     """Give Star Wars five stars and wait for the instant picks."""
     from playwright.async_api import expect
 
-    await page.locator(".st-key-recs_star_260 [aria-label='5 out of 5 stars']").click()
+    star = page.locator(".st-key-recs_star_260 [aria-label='5 out of 5 stars']")
+    await star.wait_for(timeout=PAGE_TIMEOUT_MS)
+    await star.click()
     await expect(page.get_by_text("Your top 10, from 1 rating")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
 
 

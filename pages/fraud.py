@@ -93,6 +93,25 @@ def curve_ready(config: SimulationConfig, name: str) -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def test_metrics(config: SimulationConfig, name: str, params: tuple):
+    """The test week's AUC, AP and card precision@100 only change with the model: reruns reuse them."""
+    return evaluate_scores(split_of(config).test, test_scores(config, name, params))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def crafted_features(config: SimulationConfig, card: int, terminal: int, amount: float, when: pd.Timestamp
+                     ) -> pd.DataFrame:
+    """A made-up payment's features (its card's and terminal's windows): reruns reuse them."""
+    new = pd.DataFrame({"TX_DATETIME": [when], "CUSTOMER_ID": [card], "TERMINAL_ID": [terminal], "TX_AMOUNT": [amount]})
+    return featurise_new(bank(config), new)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def test_pr_curve(config: SimulationConfig, name: str, params: tuple):
+    return pr_curve(split_of(config).test["TX_FRAUD"].to_numpy(), test_scores(config, name, params))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def importances(config: SimulationConfig, name: str, params: tuple) -> pd.Series:
     """Permutation importance on a fixed sample of test payments (drop in average precision)."""
     from sklearn.metrics import average_precision_score
@@ -401,9 +420,7 @@ def craft_section(config: SimulationConfig, fitted: FraudModel, threshold: float
     day = cols[3].date_input("Day", value=first_day, min_value=first_day, max_value=last_day, key="fraud_craft_day")
     hour = cols[4].slider("Hour", 0, 23, key="fraud_craft_hour", value=14)
     when = pd.Timestamp(day) + pd.Timedelta(hours=int(hour))
-    new = pd.DataFrame({"TX_DATETIME": [when], "CUSTOMER_ID": [int(card)], "TERMINAL_ID": [int(terminal)],
-                        "TX_AMOUNT": [float(amount)]})
-    row = featurise_new(bank(config), new)
+    row = crafted_features(config, int(card), int(terminal), float(amount), when)
     value = float(score(fitted, row)[0])
     flagged = value >= threshold
     why = reasons(row.iloc[0])
@@ -431,8 +448,7 @@ def craft_section(config: SimulationConfig, fitted: FraudModel, threshold: float
 def evaluation_section(config: SimulationConfig, name: str, params: tuple) -> None:
     st.subheader(":material/analytics: How good is it?")
     split = split_of(config)
-    scores = test_scores(config, name, params)
-    metrics = evaluate_scores(split.test, scores)
+    metrics = test_metrics(config, name, params)
     metric_cards([
         Metric("ROC AUC", f"{metrics.auc:.3f}",
                help="Chance a fraud scores above a genuine payment. Book's best: 0.871"),
@@ -443,7 +459,7 @@ def evaluation_section(config: SimulationConfig, name: str, params: tuple) -> No
     ])
     compare = st.toggle("Compare all four models side by side (trains each once, a few seconds)",
                         key="fraud_compare")
-    curves = {MODELS[name]: pr_curve(split.test["TX_FRAUD"].to_numpy(), scores)}
+    curves = {MODELS[name]: test_pr_curve(config, name, params)}
     if compare:
         with st.spinner("Training logistic regression, a random forest, boosting and an isolation forest…"):
             arena = comparison(config)
@@ -451,7 +467,7 @@ def evaluation_section(config: SimulationConfig, name: str, params: tuple) -> No
                      hide_index=True, width="stretch")
         for other in MODELS:
             if other != name:
-                curves[MODELS[other]] = pr_curve(split.test["TX_FRAUD"].to_numpy(), test_scores(config, other, ()))
+                curves[MODELS[other]] = test_pr_curve(config, other, ())
     left, right = st.columns(2)
     left.plotly_chart(pr_figure(curves), key="fraud_pr_chart")
     left.caption(f"Precision against recall on the test week; the fraud base rate is "
@@ -522,7 +538,7 @@ def engineer_section(config: SimulationConfig, name: str, params: tuple, thresho
 
 
 def card_section(config: SimulationConfig, name: str, params: tuple) -> None:
-    metrics = evaluate_scores(split_of(config).test, test_scores(config, name, params))
+    metrics = test_metrics(config, name, params)
     model_card(ModelCardInfo(
         model=f"{MODELS[name]} on {len(FEATURE_SETS['extended'])} features of the card's and the terminal's past.",
         data=f"Simulated: {config.n_customers:,} cards, {config.n_terminals:,} terminals, {config.n_days} days, "
