@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import assert_no_exception_box, open_page, screenshot
+from tests.browser import assert_no_exception_box, open_page, screenshot, wait_until_idle
 from tests.conftest import SCREENSHOTS, start_server, stop_server
 from ui.demos import DEMOS
 
@@ -70,3 +70,26 @@ def test_first_visitor_after_start_up_can_open_a_deep_link(browser):
     finally:
         context.close()
         stop_server(process)
+
+
+@pytest.mark.parametrize("demo", DEMOS, ids=[d.key for d in DEMOS])
+def test_every_engineer_view_opens_in_the_browser(browser, server_url, demo):
+    """Click through all five views of the shared engineer's view: each draws without an error box."""
+    from ui.engineer_view import VIEWS
+
+    context = browser.new_context(viewport={"width": 1366, "height": 1300})
+    try:
+        page = context.new_page()
+        open_page(page, f"{server_url}/{demo.slug}", demo.title)
+        for view in VIEWS:
+            button = page.get_by_role("radio", name=view, exact=True)
+            if button.get_attribute("aria-checked") != "true":  # a second click would deselect it
+                button.click()
+                wait_until_idle(page, 240_000)  # a cold learning curve or arena trains several models
+            expect(button).to_be_checked()
+            assert_no_exception_box(page)
+            errors = page.locator('[data-testid="stAlertContentError"]')
+            assert errors.count() == 0, f"{demo.title} / {view}: {errors.first.inner_text()}"
+        screenshot(page, SCREENSHOTS, f"{demo.key}-engineer-view")
+    finally:
+        context.close()

@@ -82,7 +82,7 @@ def arena_figure(
                 text=[str(m).split(" (")[0] for m in part["model"]],  # short on the chart, whole on hover
                 hovertext=part["model"],
                 hoverinfo="text+x+y",
-                textposition="top center",
+                textposition="bottom center" if flag else "top center",  # default below, the rest above
                 cliponaxis=False,
                 name=name,
                 marker=dict(symbol=symbol, size=18 if flag else 12, color=colour, line=dict(width=1, color="#1B1F24")),
