@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import statistics
 import time
@@ -68,6 +69,39 @@ def accuracy_table(ratings, movies) -> pd.DataFrame:
     table["anchor (ml-100k, Surprise)"] = [ANCHOR[k][1] for k in table["key"]]
     return table.drop(columns="key").rename(columns={"rmse": "5-fold RMSE", "mae": "5-fold MAE",
                                                      "fit": "fit s (median)"})
+
+
+def hyperparameter_choice(ratings, movies) -> pd.DataFrame:
+    """The default's SVD and neighbour settings, chosen on a 10 % inner split of fold 1's training part only.
+
+    Each SVD setting and each neighbour setting is fitted once; every pair is blended at the weight that suits
+    it best on the inner split. The outer folds never take part, so the 5-fold figures above stay honest.
+    """
+    train_rows, _ = kfold_splits(ratings, 5)[0]
+    training = ratings.iloc[train_rows]
+    inner_mask = np.random.default_rng(DEFAULT_SEED + 1).random(len(training)) < 0.1
+    fit_part, val = training[~inner_mask], training[inner_mask]
+    users, films, truth = val["userId"].to_numpy(), val["movieId"].to_numpy(), val["rating"].to_numpy()
+    svd, knn = {}, {}
+    for n_factors, n_epochs, reg_all in itertools.product((30, 60), (50, 70), (0.08, 0.1)):
+        model = train(fit_part, movies, algo="svd", n_factors=n_factors, n_epochs=n_epochs, lr_all=0.007,
+                      reg_all=reg_all)
+        svd[(n_factors, n_epochs, reg_all)] = predict_pairs(model, users, films)
+    for k in (40, 60):
+        knn[k] = predict_pairs(train(fit_part, movies, algo="item_knn", k=k, shrinkage=100), users, films)
+    default = ALGORITHMS["hybrid"]["params"]
+    rows = []
+    for (n_factors, n_epochs, reg_all), from_svd in svd.items():
+        for k, from_knn in knn.items():
+            inner = {w: root_mean_squared_error(truth, np.clip(w * from_svd + (1 - w) * from_knn, 0.5, 5))
+                     for w in (0.3, 0.4, 0.5)}
+            weight = min(inner, key=inner.get)
+            rows.append({"n_factors": n_factors, "n_epochs": n_epochs, "reg_all": reg_all, "k": k,
+                         "best weight": weight, "inner RMSE": inner[weight],
+                         "default": (n_factors, n_epochs, reg_all, k, weight) == (
+                             default["n_factors"], default["n_epochs"], default["reg_all"], default["k"],
+                             default["blend"])})
+    return pd.DataFrame(rows).sort_values("inner RMSE").reset_index(drop=True)
 
 
 def blend_weight_check(ratings, movies) -> pd.DataFrame:
@@ -158,6 +192,7 @@ def run() -> str:
     ratings, movies = load_movielens()
     accuracy = accuracy_table(ratings, movies)
     blend = blend_weight_check(ratings, movies)
+    tuning = hyperparameter_choice(ratings, movies)
     weights, ranking = ranking_table(ratings, movies)
     fold_in = fold_in_table(ratings, movies)
     curve = learning_curve(ratings, movies).pivot(index="x", columns="metric", values="value").reset_index()
@@ -169,7 +204,8 @@ def run() -> str:
     return "\n".join([
         "## Movie recommendations: MovieLens (dslabs, 100,004 ratings)",
         "",
-        f"Default model (blend of a 30-factor SVD and item neighbours, weight 0.4): **5-fold RMSE "
+        f"Default model (blend of a {ALGORITHMS['hybrid']['params']['n_factors']}-factor SVD and item neighbours, "
+        f"weight {ALGORITHMS['hybrid']['params']['blend']}): **5-fold RMSE "
         f"{hybrid['5-fold RMSE']:.4f}**, median fit {hybrid['fit s (median)']:.2f} s (target: RMSE <= 0.865 with "
         "fit < 3 s). Same folds (scikit-learn KFold, seed 42) for every row; our item-neighbour model is "
         "KNNBaseline's pearson_baseline rule vectorised (films with 5+ ratings), not Surprise's loop.",
@@ -185,6 +221,12 @@ def run() -> str:
         "refitted on the whole training part and scored on the outer fold.",
         markdown_table(blend, 4),
         f"Mean outer RMSE with per-fold weights: {blend['outer RMSE'].mean():.4f}.",
+        "",
+        "### Hyperparameters chosen on an inner split",
+        "Fold 1's training ratings split 90/10 (the outer folds take no part); SVD learning rate 0.007 and "
+        "neighbour shrinkage 100 throughout. The default is the row with the lowest inner RMSE; the differences "
+        "between the best rows are a few ten-thousandths of a star, within the noise of one split.",
+        markdown_table(tuning.head(8), 4),
         "",
         "### Top-10 ranking (fold 1, held-out ratings >= 4, films with 20+ ratings)",
         "Ranking weight of the predicted rating against the watch score, chosen on an inner 20 % of fold 1's "

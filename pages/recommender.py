@@ -147,7 +147,9 @@ def sidebar_settings() -> tuple[str, dict[str, Any]]:
             params[name] = sb.select_slider(label, options, value=default, key=key, bind="query-params") \
                 if name != "similarity" else sb.selectbox(label, options, key=key, bind="query-params")
     sb.button("Reset to defaults", key="recs_reset", on_click=reset_settings, icon=":material/restart_alt:")
-    sb.caption("Default: a 40/60 blend of a 30-factor SVD and item neighbours, the best accuracy we measured "
+    default = ALGORITHMS[DEFAULT_ALGO]["params"]
+    sb.caption(f"Default: a {default['blend']:.0%} / {1 - default['blend']:.0%} blend of a "
+               f"{default['n_factors']}-factor SVD and item neighbours, the best accuracy we measured "
                "for under 3 s of training.")
     return algo, params
 

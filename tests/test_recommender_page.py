@@ -7,6 +7,7 @@ import functools
 import pytest
 
 import models.recommender.engineer as eng
+from models.recommender.train import ALGORITHMS
 from tests.conftest import assert_no_exception, open_app
 from ui.demos import HOME_PATH
 from ui.engineer_view import VIEWS
@@ -79,7 +80,7 @@ def test_bad_url_values_fall_back_with_a_notice():
     at = open_app(PAGE, query={"recs_algo": "skynet", "recs_hp_hybrid_n_factors": "100000"})
     assert_no_exception(at)
     assert at.selectbox(key="recs_algo").value == "hybrid"
-    assert at.slider(key="recs_hp_hybrid_n_factors").value == 30
+    assert at.slider(key="recs_hp_hybrid_n_factors").value == ALGORITHMS["hybrid"]["params"]["n_factors"]
     assert any("can't use" in w.value for w in at.warning)
 
 
