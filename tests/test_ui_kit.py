@@ -58,3 +58,4 @@ def test_theme_palette_is_okabe_ito_and_template_registered():
     assert PALETTE[:3] == ["#0072B2", "#E69F00", "#009E73"]
     fig = style_figure(go.Figure(), presenter=True)
     assert fig.layout.font.size == 18
+    assert list(go.Figure().layout.template.layout.colorway) == PALETTE  # every new figure starts from ours
