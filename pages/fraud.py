@@ -64,7 +64,17 @@ def split_of(config: SimulationConfig):
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def model_for(config: SimulationConfig, name: str, params: tuple) -> FraudModel:
-    return train(split_of(config).train, name, seed=DEFAULT_SEED, **dict(params))
+    """Train with a progress bar. Each update is a Streamlit call, where a rerun the visitor asked for (a
+    changed setting) stops the script: a long fit is abandoned, nothing half-trained is cached. On a cache
+    hit Streamlit replays the bar and its removal, so nothing shows."""
+    bar = st.progress(0.0, text=f"Training the {MODELS[name]}…")
+
+    def show(share: float) -> None:
+        bar.progress(share, text=f"Training the {MODELS[name]}… {share:.0%} (change a setting to start over)")
+
+    fitted = train(split_of(config).train, name, seed=DEFAULT_SEED, on_progress=show, **dict(params))
+    bar.empty()
+    return fitted
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

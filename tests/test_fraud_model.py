@@ -117,3 +117,33 @@ def test_models_beat_chance_on_a_mid_size_bank():
         result = evaluate_scores(split.test, score(fitted, split.test))
         assert result.auc > floor, (model, result)
         assert result.average_precision > split.test["TX_FRAUD"].mean()
+
+
+@pytest.mark.parametrize(("model", "params"), [("boosting", {"max_iter": 60}), ("forest", {"n_estimators": 20}),
+                                               ("isolation", {"n_estimators": 20}), ("logistic", {})])
+def test_fitting_in_steps_reports_progress_and_gives_the_same_model(featured, model, params):
+    split = time_split(featured)
+    shares: list[float] = []
+    stepped = train(split.train, model, seed=7, on_progress=shares.append, **params)
+    whole = train(split.train, model, seed=7, **params)
+    np.testing.assert_allclose(score(stepped, split.test), score(whole, split.test), rtol=1e-6, atol=1e-9)
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    assert len(shares) == (1 if model == "logistic" else 8)
+
+
+def test_a_fit_stops_when_progress_says_so(featured):
+    """A page abandons a long training by raising from the progress callback (Streamlit's rerun does)."""
+
+    class Abandoned(Exception):
+        pass
+
+    shares: list[float] = []
+
+    def stop_after_two(share: float) -> None:
+        shares.append(share)
+        if len(shares) == 2:
+            raise Abandoned
+
+    with pytest.raises(Abandoned):
+        train(time_split(featured).train, "forest", seed=7, on_progress=stop_after_two, n_estimators=40)
+    assert shares == [5 / 40, 10 / 40]

@@ -8,6 +8,7 @@ defrauded, since a bank would have blocked them. No random split: it would leak 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +34,7 @@ __all__ = [
     "make_pipeline",
     "train",
     "score",
+    "FIT_STEPS",
 ]
 
 MODELS = {
@@ -141,14 +143,44 @@ def make_pipeline(model: str = DEFAULT_MODEL, seed: int = DEFAULT_SEED, **params
     return Pipeline([("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler()), ("model", estimator)])
 
 
+FIT_STEPS = 8
+"""An ensemble reports progress this many times while it grows (see `_fit_in_steps`)."""
+
+
+def _fit_in_steps(pipeline: Pipeline, x: np.ndarray, y: np.ndarray | None,
+                  on_progress: Callable[[float], None]) -> None:
+    """Grow the ensemble a slice of its rounds or trees at a time, calling `on_progress(share done)` in between.
+
+    scikit-learn's warm start continues the same fit (forests skip the seeds already drawn), so the model
+    equals a one-shot fit. Between slices the caller may stop the fit by raising: a page uses this to
+    abandon a long training when the visitor changes a parameter again.
+    """
+    prepare, estimator = pipeline[:-1], pipeline[-1]
+    xt = prepare.fit_transform(x)
+    size = "max_iter" if isinstance(estimator, HistGradientBoostingClassifier) else "n_estimators"
+    total = int(estimator.get_params()[size])
+    sizes = sorted({max(1, round(total * k / FIT_STEPS)) for k in range(1, FIT_STEPS + 1)})
+    estimator.set_params(warm_start=True)
+    for grown in sizes:
+        estimator.set_params(**{size: grown})
+        estimator.fit(xt) if y is None else estimator.fit(xt, y)
+        on_progress(grown / total)
+    estimator.set_params(warm_start=False)
+
+
 def train(
     train_frame: pd.DataFrame,
     model: str = DEFAULT_MODEL,
     features: str = DEFAULT_FEATURES,
     seed: int = DEFAULT_SEED,
+    on_progress: Callable[[float], None] | None = None,
     **params,
 ) -> FraudModel:
-    """Fit one model family on featured payments (the isolation forest ignores the labels)."""
+    """Fit one model family on featured payments (the isolation forest ignores the labels).
+
+    `on_progress(share)` is called as an ensemble grows (and once at the end for logistic regression);
+    an exception raised there stops the fit.
+    """
     import time
 
     if features not in FEATURE_SETS:
@@ -161,11 +193,14 @@ def train(
     start = time.perf_counter()
     # Small fits run single-threaded: on a shared 2-core laptop OpenMP threads fighting over cores
     # make a seconds-long fit take minutes.
+    y = None if model == "isolation" else train_frame["TX_FRAUD"].to_numpy()
     with threadpool_limits(limits=1 if len(x) < 50_000 else None):
-        if model == "isolation":
-            pipeline.fit(x)
+        if on_progress is not None and model != "logistic":
+            _fit_in_steps(pipeline, x, y, on_progress)
         else:
-            pipeline.fit(x, train_frame["TX_FRAUD"].to_numpy())
+            pipeline.fit(x) if y is None else pipeline.fit(x, y)
+            if on_progress is not None:
+                on_progress(1.0)
     return FraudModel(model, columns, pipeline, {**DEFAULT_PARAMS[model], **params}, time.perf_counter() - start)
 
 
