@@ -17,7 +17,7 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from benchmarks.common import markdown_table, met
+from benchmarks.common import markdown_table, memory_mb, met
 from tests.browser import SCRIPT_DONE
 from ui.demos import DEMOS, HOME_PATH
 
@@ -41,17 +41,6 @@ class AppPage:
 PAGES: tuple[AppPage, ...] = (AppPage("Home", "", HOME_TITLE, HOME_PATH),) + tuple(
     AppPage(d.title, d.slug, d.title, d.path) for d in DEMOS
 )
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """Current (VmRSS) and peak (VmHWM) resident memory of a process, in MB, from /proc."""
-    out = {}
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in {"VmRSS", "VmHWM"}:
-                out[key] = int(value.split()[0]) / 1024
-    return out
 
 
 def page_ready_seconds(browser, url: str, title: str) -> tuple[float, float]:

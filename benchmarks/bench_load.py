@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from benchmarks.common import markdown_table, met
+from benchmarks.common import markdown_table, memory_mb, met
 from tests.browser import SCRIPT_DONE
 from ui.demos import DEMOS
 
@@ -133,16 +133,6 @@ async def visitor(browser, url: str, visit: Visit, ready: asyncio.Event, timeout
         await ready.wait()  # hold the session open until memory has been read
     finally:
         await context.close()
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    out = {}
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in {"VmRSS", "VmHWM"}:
-                out[key] = int(value.split()[0]) / 1024
-    return out
 
 
 def cpu_seconds(pid: int) -> float:

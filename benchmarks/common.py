@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["machine", "median_seconds", "markdown_table", "fmt", "met"]
+__all__ = ["machine", "memory_mb", "median_seconds", "markdown_table", "fmt", "met"]
 
 
 def machine() -> str:
@@ -29,6 +29,21 @@ def machine() -> str:
     except (OSError, StopIteration):
         mem = "unknown memory"
     return f"{os.cpu_count()} cores ({cpu}), {mem}, Python {platform.python_version()}, {platform.system()}"
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Current (VmRSS) and peak (VmHWM) resident memory of a process, in MB, from /proc.
+
+    VmHWM starts afresh with each process's address space; getrusage's ru_maxrss would carry a parent's
+    peak into a child across fork and exec.
+    """
+    out = {}
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, value = line.partition(":")
+            if key in {"VmRSS", "VmHWM"}:
+                out[key] = int(value.split()[0]) / 1024
+    return out
 
 
 def median_seconds(fn: Callable[[], Any], repeats: int = 5, warmup: int = 0) -> tuple[float, Any]:
