@@ -17,7 +17,16 @@ from models.uploads import problems_frame
 from ui.charts import bar_contributions_figure
 from ui.demos import demo_by_key
 from ui.engineer_view import EngineerView, render_engineer_view
-from ui.layout import Metric, explanation, guard, metric_cards, model_card, page_header, pipeline_strip
+from ui.layout import (
+    Metric,
+    capped_uploader,
+    explanation,
+    guard,
+    metric_cards,
+    model_card,
+    page_header,
+    pipeline_strip,
+)
 from ui.presenter import is_engineer, is_presenter, technical
 from ui.scenario import report_ignored_links, watch_links
 from ui.theme import NEGATIVE, NEUTRAL, POSITIVE, style_figure
@@ -547,9 +556,9 @@ def batch_section(config: dr.Config, training: str) -> None:
     st.download_button(
         "Download an example CSV", example, "patients.csv", "text/csv", key="risk_example", icon=":material/download:"
     )
-    upload = st.file_uploader(
-        "CSV with columns " + ", ".join(config.features) + " (2 MB at most)", type=["csv"], key="risk_upload",
-        max_upload_size=UPLOAD_LIMIT // 2**20,
+    upload = capped_uploader(
+        "CSV with columns " + ", ".join(config.features) + " (2 MB at most)", UPLOAD_LIMIT, type=["csv"],
+        key="risk_upload",
     )
     if upload is None:
         return

@@ -28,7 +28,16 @@ from models.uploads import problems_frame
 from ui.charts import bar_contributions_figure
 from ui.demos import demo_by_key
 from ui.engineer_view import EngineerView, render_engineer_view
-from ui.layout import Metric, explanation, guard, metric_cards, model_card, page_header, pipeline_strip
+from ui.layout import (
+    Metric,
+    capped_uploader,
+    explanation,
+    guard,
+    metric_cards,
+    model_card,
+    page_header,
+    pipeline_strip,
+)
 from ui.presenter import is_presenter, technical
 from ui.theme import NEGATIVE, NEUTRAL, POSITIVE, style_figure
 
@@ -500,8 +509,7 @@ def upload_section(config: SimulationConfig, fitted: FraudModel, threshold: floa
                 "this bank, times in the simulated period). Bad rows are listed; good rows are scored.")
     st.download_button("Download an example CSV", sample.to_csv(index=False), "payments_example.csv", "text/csv",
                        key="fraud_example_csv", icon=":material/download:")
-    upload = st.file_uploader("Your CSV (up to 2 MB)", type=["csv", "txt"], key="fraud_upload",
-                              max_upload_size=UPLOAD_LIMIT // 2**20)
+    upload = capped_uploader("Your CSV (up to 2 MB)", UPLOAD_LIMIT, type=["csv", "txt"], key="fraud_upload")
     if upload is None:
         return
     data = bank(config)

@@ -17,7 +17,16 @@ from models.link_prediction.network import MAX_UPLOAD_EDGES, MAX_UPLOAD_NODES
 from models.link_prediction.supervised import training_pairs
 from ui.demos import demo_by_key
 from ui.engineer_view import EngineerView, render_engineer_view
-from ui.layout import Metric, explanation, guard, metric_cards, model_card, page_header, pipeline_strip
+from ui.layout import (
+    Metric,
+    capped_uploader,
+    explanation,
+    guard,
+    metric_cards,
+    model_card,
+    page_header,
+    pipeline_strip,
+)
 from ui.presenter import is_engineer, is_presenter, technical
 from ui.theme import NEUTRAL, PALETTE, style_figure
 
@@ -244,12 +253,11 @@ def upload_section() -> bytes | None:
     st.caption(f"Two columns of whole numbers, one link per line (CSV or spaces), an optional header; up to "
                f"{UPLOAD_LIMIT // 1024 // 1024} MB, {MAX_UPLOAD_EDGES:,} links and "
                f"{MAX_UPLOAD_NODES:,} people.")
-    upload = st.file_uploader("Edge list", type=["csv", "txt", "tsv", "edges"], key="people_upload",
-                              max_upload_size=UPLOAD_LIMIT // 2**20)
+    upload = capped_uploader("Edge list", UPLOAD_LIMIT, type=["csv", "txt", "tsv", "edges"], key="people_upload")
     if upload is None:
         return None
     if upload.size > UPLOAD_LIMIT:
-        raise InputError(f"{upload.name} is {upload.size / 1024 / 1024:.1f} MB; the limit is 2 MB")
+        raise InputError(f"{upload.name} is {upload.size / 2**20:.1f} MB; the limit is {UPLOAD_LIMIT // 2**20} MB")
     return upload.getvalue()
 
 

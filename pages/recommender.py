@@ -32,7 +32,16 @@ from models.recommender.train import ALGORITHMS, DEFAULT_ALGO, Recommender, fit_
 from ui.charts import log_axis
 from ui.demos import demo_by_key
 from ui.engineer_view import EngineerView, render_engineer_view
-from ui.layout import Metric, explanation, guard, metric_cards, model_card, page_header, pipeline_strip
+from ui.layout import (
+    Metric,
+    capped_uploader,
+    explanation,
+    guard,
+    metric_cards,
+    model_card,
+    page_header,
+    pipeline_strip,
+)
 from ui.presenter import is_engineer, is_presenter, technical
 from ui.scenario import report_ignored_links, watch_links
 from ui.theme import NEUTRAL, PALETTE, style_figure
@@ -160,10 +169,9 @@ def data_source() -> None:
         st.caption("ratings.csv with columns userId, movieId, rating (0.5-5)[, timestamp]; optional movies.csv "
                    f"with movieId, title[, genres]. Up to {UPLOAD_LIMIT // 1024 // 1024} MB each.")
         left, right = st.columns(2)
-        ratings_file = left.file_uploader("ratings.csv", type=["csv"], key="recs_upload",
-                                         max_upload_size=UPLOAD_LIMIT // 2**20)
-        movies_file = right.file_uploader("movies.csv (optional)", type=["csv"], key="recs_upload_movies",
-                                         max_upload_size=UPLOAD_LIMIT // 2**20)
+        ratings_file = capped_uploader("ratings.csv", UPLOAD_LIMIT, where=left, type=["csv"], key="recs_upload")
+        movies_file = capped_uploader("movies.csv (optional)", UPLOAD_LIMIT, where=right, type=["csv"],
+                                      key="recs_upload_movies")
         if ratings_file is None:
             st.session_state.pop("recs_upload_data", None)
             return

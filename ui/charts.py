@@ -13,15 +13,19 @@ from ui.theme import NEUTRAL, PALETTE, POSITIVE, style_figure
 __all__ = ["log_axis", "learning_curve_figure", "arena_figure", "slices_figure", "bar_contributions_figure"]
 
 
-def log_axis(values: Sequence[float] | pd.Series) -> dict:
-    """A log axis with 1-2-5 ticks labelled plainly (plotly's own log ticks overlap on small charts)."""
+def log_axis(values: Sequence[float] | pd.Series, *, pad: float = 0.0) -> dict:
+    """A log axis with 1-2-5 ticks labelled plainly (plotly's own log ticks overlap on small charts);
+    `pad` > 0 widens it by that many decades on each side (room for point labels)."""
     positive = [float(v) for v in values if v and float(v) > 0]
     if not positive:
         return dict(type="log")
     low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
     ticks = [m * 10.0**e for e in range(low, high + 1) for m in (1, 2, 5)]
     ticks = [t for t in ticks if min(positive) / 2.5 <= t <= max(positive) * 2.5]
-    return dict(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    axis = dict(type="log", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+    if pad > 0:
+        axis["range"] = [math.log10(min(positive)) - pad, math.log10(max(positive)) + pad]
+    return axis
 
 
 def learning_curve_figure(curve: pd.DataFrame, *, x_title: str, presenter: bool = False) -> go.Figure:
@@ -88,11 +92,7 @@ def arena_figure(
                 marker=dict(symbol=symbol, size=18 if flag else 12, color=colour, line=dict(width=1, color="#1B1F24")),
             )
         )
-    axis = log_axis(arena[x])
-    positive = arena.loc[arena[x] > 0, x]
-    if len(positive):  # room either side for the labels
-        axis["range"] = [math.log10(positive.min()) - 0.35, math.log10(positive.max()) + 0.35]
-    fig.update_layout(xaxis_title=x_title, yaxis_title=quality_title, xaxis=axis)
+    fig.update_layout(xaxis_title=x_title, yaxis_title=quality_title, xaxis=log_axis(arena[x], pad=0.35))
     return style_figure(fig, presenter=presenter)
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "explanation",
     "friendly_error",
     "guard",
+    "capped_uploader",
 ]
 
 log = logging.getLogger("showcase")
@@ -116,3 +117,9 @@ def guard(doing: str) -> Iterator[None]:
     except Exception as err:  # noqa: BLE001 - the boundary where nothing may escape to a visitor
         log.error("failed while %s\n%s", doing, traceback.format_exc())
         friendly_error(f"Sorry, something went wrong while {doing}. The rest of the page still works.", err)
+
+
+def capped_uploader(label: str, limit_bytes: int, *, where=None, **kwargs):
+    """A file uploader whose own cap is the demo's limit, so the widget refuses a bigger file with its message
+    before a byte reaches the server (the demo's reader checks the size again)."""
+    return (where or st).file_uploader(label, max_upload_size=max(1, limit_bytes // 2**20), **kwargs)
