@@ -17,16 +17,7 @@ from models.link_prediction.network import MAX_UPLOAD_EDGES, MAX_UPLOAD_NODES
 from models.link_prediction.supervised import training_pairs
 from ui.demos import demo_by_key
 from ui.engineer_view import EngineerView, render_engineer_view
-from ui.layout import (
-    Metric,
-    capped_uploader,
-    explanation,
-    guard,
-    metric_cards,
-    model_card,
-    page_header,
-    pipeline_strip,
-)
+from ui.layout import Metric, capped_uploader, explanation, guard, metric_cards, model_card, page_header, pipeline_strip
 from ui.presenter import is_engineer, is_presenter, technical
 from ui.theme import NEUTRAL, PALETTE, style_figure
 

@@ -32,16 +32,7 @@ from models.recommender.train import ALGORITHMS, DEFAULT_ALGO, Recommender, fit_
 from ui.charts import log_axis
 from ui.demos import demo_by_key
 from ui.engineer_view import EngineerView, render_engineer_view
-from ui.layout import (
-    Metric,
-    capped_uploader,
-    explanation,
-    guard,
-    metric_cards,
-    model_card,
-    page_header,
-    pipeline_strip,
-)
+from ui.layout import Metric, capped_uploader, explanation, guard, metric_cards, model_card, page_header, pipeline_strip
 from ui.presenter import is_engineer, is_presenter, technical
 from ui.scenario import report_ignored_links, watch_links
 from ui.theme import NEUTRAL, PALETTE, style_figure
