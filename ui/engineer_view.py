@@ -125,7 +125,8 @@ def _slices(view: EngineerView) -> None:
     st.caption(view.slices_caption)
     if "too_few" in slices and slices["too_few"].astype(bool).any():
         st.caption("Hatched grey bars: too few cases in that group to say anything reliable.")
-    st.dataframe(slices.dropna(axis=1, how="all"), hide_index=True, width="stretch")  # no empty 'note' column
+    filled = [c for c in slices if slices[c].replace("", None).notna().any()]  # no empty 'note' column
+    st.dataframe(slices[filled], hide_index=True, width="stretch")
 
 
 _RENDERERS = dict(zip(VIEWS, (_learning, _arena, _maths, _code, _slices), strict=True))
