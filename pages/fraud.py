@@ -116,6 +116,16 @@ def crafted_features(config: SimulationConfig, card: int, terminal: int, amount:
     return featurise_new(bank(config), new)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def crafted_verdict(config: SimulationConfig, name: str, params: tuple, card: int, terminal: int, amount: float,
+                    when: pd.Timestamp, _fitted: FraudModel) -> tuple[float, pd.Series]:
+    """A made-up payment's score and what moved it (`_fitted` is `model_for(config, name, params)`):
+    reruns that leave the payment alone, such as a moved threshold, reuse them."""
+    row = crafted_features(config, card, terminal, amount, when)
+    reference = split_of(config).train[list(_fitted.features)].median()
+    return float(score(_fitted, row)[0]), feature_effects(_fitted, row, reference)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def test_pr_curve(config: SimulationConfig, name: str, params: tuple):
     return pr_curve(split_of(config).test["TX_FRAUD"].to_numpy(), test_scores(config, name, params))
@@ -417,7 +427,7 @@ def threshold_section(config: SimulationConfig, name: str, params: tuple) -> flo
     return threshold
 
 
-def craft_section(config: SimulationConfig, fitted: FraudModel, threshold: float) -> None:
+def craft_section(config: SimulationConfig, name: str, params: tuple, fitted: FraudModel, threshold: float) -> None:
     st.subheader(":material/psychology_alt: Try to beat the detector")
     st.markdown("Make up a payment: pick a card, a terminal, an amount and a time in the test week.")
     split = split_of(config)
@@ -431,7 +441,7 @@ def craft_section(config: SimulationConfig, fitted: FraudModel, threshold: float
     hour = cols[4].slider("Hour", 0, 23, key="fraud_craft_hour", value=14)
     when = pd.Timestamp(day) + pd.Timedelta(hours=int(hour))
     row = crafted_features(config, int(card), int(terminal), float(amount), when)
-    value = float(score(fitted, row)[0])
+    value, effects = crafted_verdict(config, name, params, int(card), int(terminal), float(amount), when, fitted)
     flagged = value >= threshold
     why = reasons(row.iloc[0])
     usual = float(row["CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW"].iloc[0])
@@ -444,8 +454,6 @@ def craft_section(config: SimulationConfig, fitted: FraudModel, threshold: float
                    icon=":material/verified_user:")
     st.caption(f"Card {card} spent €{usual:,.2f} on average over its last 30 days, including this payment.")
     with technical("What moved this score"):
-        reference = split.train[list(fitted.features)].median()
-        effects = feature_effects(fitted, row, reference)
         effects = effects[effects.abs() > 0.005].sort_values(key=np.abs, ascending=False).head(8)
         if len(effects):
             st.plotly_chart(bar_contributions_figure(effects, x_title="Change in score vs a typical value",
@@ -596,7 +604,7 @@ if data is not None and fitted is not None:
     with guard("running the live stream"):
         stream_section(config, fitted, threshold)
     with guard("scoring your payment"):
-        craft_section(config, fitted, threshold)
+        craft_section(config, name, params, fitted, threshold)
     explanation(
         "Why these payments get caught",
         "A payment is suspicious when it breaks **this card's own habits** (five times its usual amount) "
