@@ -44,7 +44,8 @@ SETTINGS = {  # widget key -> default; "Reset to defaults" restores these
 
 
 # ---------------------------------------------------------------- cached work (keyed by plain parameters)
-@st.cache_data(show_spinner=False)
+# Bounded: a day of visitors trying settings must not grow the server without limit.
+@st.cache_data(show_spinner=False, max_entries=4)
 def training_frame(name: str) -> pd.DataFrame:
     return dr.load_training(name)
 
@@ -54,38 +55,38 @@ def test_frame() -> pd.DataFrame:
     return dr.load_test()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def selection(training: str) -> dr.Selection:
     """Chosen once per training set with median imputation; the visitor's imputer is applied on top."""
     return dr.select_config(training_frame(training))
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def model(config: dr.Config, training: str):
     return dr.train(training_frame(training), config)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def population_risks(config: dr.Config, training: str) -> np.ndarray:
     return dr.predict_proba(model(config, training), training_frame(training))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def held_out(config: dr.Config, training: str, threshold: float) -> dr.TestReport:
     return dr.evaluate(model(config, training), test_frame(), threshold)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def held_out_curves(config: dr.Config, training: str) -> dict[str, pd.DataFrame]:
     return dr.curves(model(config, training), test_frame())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def cv_figures(config: dr.Config, training: str) -> dict[str, float]:
     return dr.cv_metrics(training_frame(training), config)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def families_table(config: dr.Config, training: str) -> pd.DataFrame:
     configs = {f: (config if f == config.family else dr.default_config(f)) for f in dr.FAMILIES}
     configs["logistic"] = (
@@ -94,23 +95,23 @@ def families_table(config: dr.Config, training: str) -> pd.DataFrame:
     return dr.compare_families(training_frame(training), test_frame(), configs, default=config.family, with_cv=False)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def imputation_table(config: dr.Config) -> pd.DataFrame:
     return dr.imputation_effect(training_frame("Pima.tr2"), test_frame(), config)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def learning(config: dr.Config, training: str) -> pd.DataFrame:
     return dr.learning_curve(training_frame(training), config)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def arena(config: dr.Config, training: str) -> pd.DataFrame:
     configs = {f: (config if f == config.family else dr.default_config(f)) for f in dr.FAMILIES}
     return dr.model_arena(training_frame(training), test_frame(), configs, default=config.family)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=32)
 def slices(config: dr.Config, training: str, threshold: float) -> pd.DataFrame:
     return dr.slice_report(model(config, training), test_frame(), threshold)
 
