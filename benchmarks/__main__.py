@@ -16,7 +16,7 @@ from benchmarks.common import machine
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-ORDER = ["app", "recs", "people", "risk", "fraud", "load"]
+ORDER = ["app", "recs", "people", "risk", "fraud", "load", "soak"]
 
 
 def available() -> list[str]:
