@@ -10,18 +10,20 @@ visitors connected. A warm-up visitor goes through every page first, so model tr
 counted as load. Targets from issue 7: 25 sessions with zero errors, p95 page-ready under 3 s,
 under 30 MB per added session.
 
-Two kinds of round. *Back-to-back* rounds (a stress test): every visitor is a real browser and clicks on
-the moment the previous page is ready. *Paced* rounds: visitors arrive spread over ARRIVAL_S and read
-each page for THINK_S before their next click, as people at a stand do; they run once with every visitor
-a real browser, and once with one real browser (the probe, whose page-ready includes rendering) among
-wire visitors (`benchmarks.wire`: the same messages over the same WebSocket, no rendering). At a stand
-each visitor's browser runs on their own phone; here Chromium would share the server's two cores, so
-the wire rounds are the server's capacity and the browser rounds show what rendering on the same cores
+Two kinds of round. *Back-to-back* rounds (a stress test): each visitor clicks the moment the previous
+page is ready. *Paced* rounds: visitors arrive spread over ARRIVAL_S and read each page for THINK_S
+before their next click, as people at a stand do. Either kind runs with every visitor a real browser,
+or with one real browser (the probe, whose page-ready includes rendering) among wire visitors
+(`benchmarks.wire`: the same messages over the same WebSocket, no rendering). At a stand each
+visitor's browser runs on their own phone; here Chromium would share the server's two cores, so the
+wire rounds are the server's capacity and the browser rounds show what rendering on the same cores
 costs.
 
-Environment knobs: BENCH_LOAD_NS (back-to-back rounds, default "1,5,10,25"), BENCH_LOAD_PACED_NS (paced
-wire rounds, default "5,10,25,40"), BENCH_LOAD_ROUND_S (time limit per back-to-back round, default 120;
-paced rounds get the time their pacing needs on top).
+Environment knobs: BENCH_LOAD_NS (back-to-back browser rounds, default "1,5,10,25"; the largest also
+runs with wire visitors), BENCH_LOAD_PACED_NS (paced wire rounds, default "5,10,25,40"; 25, or else the
+largest, also runs with browsers only), BENCH_LOAD_REPEATS (runs of that headline paced wire round,
+default 3), BENCH_LOAD_ROUND_S (time limit per back-to-back round, default 120; paced rounds get the
+time their pacing needs on top).
 """
 
 from __future__ import annotations
