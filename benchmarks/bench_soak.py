@@ -7,8 +7,8 @@ interaction (as in the load benchmark) and leave. Between rounds the server idle
 the server's RSS right after each round and after the pause. A leak shows as RSS climbing round after
 round; freed memory that Python keeps for reuse shows as a plateau.
 
-Environment knobs: BENCH_SOAK_ROUNDS (default 5), BENCH_SOAK_VISITORS (default 25), BENCH_SOAK_PAUSE_S
-(default 150).
+Environment knobs: BENCH_SOAK_ROUNDS (default 8), BENCH_SOAK_VISITORS (default 25), BENCH_SOAK_PAUSE_S
+(default 130).
 """
 
 from __future__ import annotations
@@ -48,9 +48,9 @@ async def measure(rounds: int, visitors: int, pause_s: float) -> tuple[dict, lis
 
 
 def run() -> str:
-    rounds = int(os.environ.get("BENCH_SOAK_ROUNDS", "5"))
+    rounds = int(os.environ.get("BENCH_SOAK_ROUNDS", "8"))
     visitors = int(os.environ.get("BENCH_SOAK_VISITORS", "25"))
-    pause_s = float(os.environ.get("BENCH_SOAK_PAUSE_S", "150"))
+    pause_s = float(os.environ.get("BENCH_SOAK_PAUSE_S", "130"))
     start, rows = asyncio.run(measure(rounds, visitors, pause_s))
     later = rows[len(rows) // 2:]  # the second half: after the allocator has settled
     growth = max(r["rss_pause"] for r in later) - min(r["rss_pause"] for r in later)
