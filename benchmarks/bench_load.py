@@ -62,6 +62,13 @@ async def open_only(page) -> None:
     """The default interaction: look at the page (it is already open and idle)."""
 
 
+# Each demo's typical interaction, named once for both kinds of visitor: rate Star Wars five stars on
+# the recommender (and expect the instant picks), move one slider a step on the other demos.
+RATED_FILM_KEY = "recs_star_260"
+PICKS_TEXT = "Your top 10, from 1 rating"
+SLIDER_KEYS = {"people": "people_top", "risk": "risk_glu", "fraud": "fraud_threshold"}
+
+
 async def nudge_slider(page, key: str) -> None:
     """Move a widget-keyed slider one step by keyboard, as a visitor would, and wait for the rerun."""
     slider = page.locator(f'.st-key-{key} input[type="range"]').first
@@ -75,41 +82,18 @@ async def recs_rate(page) -> None:
     """Give Star Wars five stars and wait for the instant picks."""
     from playwright.async_api import expect
 
-    star = page.locator(".st-key-recs_star_260 [aria-label='5 out of 5 stars']")
+    star = page.locator(f".st-key-{RATED_FILM_KEY} [aria-label='5 out of 5 stars']")
     await star.wait_for(timeout=PAGE_TIMEOUT_MS)
     await star.click()
-    await expect(page.get_by_text("Your top 10, from 1 rating")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-
-
-async def people_more(page) -> None:
-    await nudge_slider(page, "people_top")
-
-
-async def risk_glucose(page) -> None:
-    await nudge_slider(page, "risk_glu")
-
-
-async def fraud_threshold(page) -> None:
-    await nudge_slider(page, "fraud_threshold")
-
-
-# The typical interaction per page (key "home" or a demo key), run once the page is ready and
-# followed by waiting until the script is idle again.
-INTERACTIONS: dict[str, Callable[[object], Awaitable[None]]] = {
-    "home": open_only,
-    "recs": recs_rate,
-    "people": people_more,
-    "risk": risk_glucose,
-    "fraud": fraud_threshold,
-}
+    await expect(page.get_by_text(PICKS_TEXT)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
 
 
 async def wire_rate(visitor: WireVisitor) -> RunResult:
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     five_stars = WidgetState(string_value="4")  # st.feedback's wire value is the star's index
-    result = await visitor.set_widget("recs_star_260", five_stars)
-    if not result.errors and not any("Your top 10, from 1 rating" in t for t in visitor.texts):
+    result = await visitor.set_widget(RATED_FILM_KEY, five_stars)
+    if not result.errors and not any(PICKS_TEXT in t for t in visitor.texts):
         result.errors.append("no picks after rating a film")
     return result
 
@@ -118,21 +102,25 @@ async def wire_nothing(visitor: WireVisitor) -> RunResult:
     return RunResult(0.0)
 
 
-def _wire_slider(key: str) -> Callable[[WireVisitor], Awaitable[RunResult]]:
-    async def nudge(visitor: WireVisitor) -> RunResult:
-        return await visitor.nudge_slider(key)
+def _on_slider(nudge: Callable[[object, str], Awaitable], key: str) -> Callable[[object], Awaitable]:
+    async def interaction(visitor):
+        return await nudge(visitor, key)
 
-    nudge.__name__ = f"nudge {key}"
-    return nudge
+    interaction.__name__ = f"nudge {key}"
+    return interaction
 
 
-# The same interactions, sent over the wire (the browser's keys and values).
+# The typical interaction per page (key "home" or a demo key): in a browser, run once the page is ready
+# and followed by waiting until the script is idle again; over the wire, the same widget changes.
+INTERACTIONS: dict[str, Callable[[object], Awaitable[None]]] = {
+    "home": open_only,
+    "recs": recs_rate,
+    **{demo: _on_slider(nudge_slider, key) for demo, key in SLIDER_KEYS.items()},
+}
 WIRE_INTERACTIONS: dict[str, Callable[[WireVisitor], Awaitable[RunResult]]] = {
     "home": wire_nothing,
     "recs": wire_rate,
-    "people": _wire_slider("people_top"),
-    "risk": _wire_slider("risk_glu"),
-    "fraud": _wire_slider("fraud_threshold"),
+    **{demo: _on_slider(WireVisitor.nudge_slider, key) for demo, key in SLIDER_KEYS.items()},
 }
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "train",
     "score",
     "FIT_STEPS",
+    "STEPPED_MODELS",
 ]
 
 MODELS = {
@@ -152,7 +153,7 @@ re-predicts every earlier tree, so eight steps took 14 s against 3 s in one go; 
 
 def _fit_in_steps(pipeline: Pipeline, x: np.ndarray, y: np.ndarray | None,
                   on_progress: Callable[[float], None]) -> None:
-    """Grow the ensemble a slice of its rounds or trees at a time, calling `on_progress(share done)` in between.
+    """Grow a forest a slice of its trees at a time, calling `on_progress(share done)` in between.
 
     scikit-learn's warm start continues the same fit (forests skip the seeds already drawn), so the model
     equals a one-shot fit. Between slices the caller may stop the fit by raising: a page uses this to
@@ -160,12 +161,11 @@ def _fit_in_steps(pipeline: Pipeline, x: np.ndarray, y: np.ndarray | None,
     """
     prepare, estimator = pipeline[:-1], pipeline[-1]
     xt = prepare.fit_transform(x)
-    size = "max_iter" if isinstance(estimator, HistGradientBoostingClassifier) else "n_estimators"
-    total = int(estimator.get_params()[size])
+    total = int(estimator.get_params()["n_estimators"])
     sizes = sorted({max(1, round(total * k / FIT_STEPS)) for k in range(1, FIT_STEPS + 1)})
     estimator.set_params(warm_start=True)
     for grown in sizes:
-        estimator.set_params(**{size: grown})
+        estimator.set_params(n_estimators=grown)
         estimator.fit(xt) if y is None else estimator.fit(xt, y)
         on_progress(grown / total)
     estimator.set_params(warm_start=False)
