@@ -310,7 +310,7 @@ def stream_section(config: SimulationConfig, fitted: FraudModel, threshold: floa
     st.subheader(":material/stream: The live stream")
     st.markdown("Payments from the test week arrive one by one and are scored the moment they arrive. "
                 "An alert sends the card to an investigator.")
-    controls = st.columns([0.6, 2.4, 1.2, 0.9], vertical_alignment="bottom")
+    controls = st.columns([0.6, 3.0, 1.2, 0.9], vertical_alignment="bottom")
     playing = controls[0].toggle("Play", key="fraud_playing")
     speed = controls[1].segmented_control("Speed", list(SPEEDS), key="fraud_speed", default="5 per second")
     controls[2].button("Inject a fraud burst", key="fraud_inject", icon=":material/bolt:",
