@@ -7,7 +7,7 @@ from ui.presenter import is_presenter, sidebar_controls
 from ui.scenario import report_ignored_links, watch_links
 from ui.share import phone_qr
 from ui.style import apply_base_style
-from ui.tour import tour_controls
+from ui.tour import take_baseline, tour_controls
 
 st.set_page_config(
     page_title="What an ML engineer builds",
@@ -31,4 +31,5 @@ if is_presenter() and navigation.url_path != "":
     with st.sidebar:
         phone_qr(width=150)
 navigation.run()
-report_ignored_links(asked_by_link, link_notice)
+take_baseline()  # a touch from the first moment on pauses the tour
+report_ignored_links(asked_by_link, link_notice, final=True)  # what the page did not name

@@ -19,6 +19,13 @@ visitor's browser runs on their own phone; here Chromium would share the server'
 wire rounds are the server's capacity and the browser rounds show what rendering on the same cores
 costs.
 
+Page-open and interaction latencies are recorded apart. A wire visitor's interactions: rate a film, pick
+another person, move the glucose slider, move the fraud threshold and then press Play for PLAY_S seconds
+at the stream's default speed (each automatic rerun of the stream, which the browser would send, is an
+interaction too), and every TOUR_EVERY-th wire visitor takes the guided tour instead (its clock ticks and
+page turns are interactions). Wire visitors fetch the page shell and static files on arrival and the
+images a run references, as a browser does.
+
 Environment knobs: BENCH_LOAD_NS (back-to-back browser rounds, default "1,5,10,25"; the largest also
 runs with wire visitors), BENCH_LOAD_PACED_NS (paced wire rounds, default "5,10,25,40"; 25, or else the
 largest, also runs with browsers only), BENCH_LOAD_REPEATS (runs of that headline paced wire round,
@@ -39,7 +46,7 @@ from dataclasses import dataclass, field
 
 from benchmarks.common import markdown_table, memory_mb, met
 from benchmarks.wire import RunResult, WireVisitor
-from tests.browser import SCRIPT_DONE
+from harness.browser import SCRIPT_DONE
 from ui.demos import DEMOS
 
 HOME_TITLE = "What does a Machine Learning Engineer build?"
@@ -48,7 +55,9 @@ EXCEPTION = '[data-testid="stException"]'
 PAGE_TIMEOUT_MS = 60_000
 WARMUP_TIMEOUT_MS = 600_000
 
-TARGET_P95_S = 3.0
+TARGET_P95_S = 2.0  # page open (issue 16; issue 7 had 3 s)
+TARGET_INTERACTION_P95_S = 1.0
+SHELL = "load page shell and static files"  # reported, but not an interaction on a page
 TARGET_MB_PER_SESSION = 30.0
 THINK_S = (5.0, 15.0)  # seconds a paced visitor reads a page before the next click (uniform)
 ARRIVAL_S = 10.0  # paced visitors arrive uniformly over this many seconds
@@ -67,6 +76,11 @@ async def open_only(page) -> None:
 RATED_FILM_KEY = "recs_star_260"
 PICKS_TEXT = "Your top 10, from 1 rating"
 SLIDER_KEYS = {"people": "people_top", "risk": "risk_glu", "fraud": "fraud_threshold"}
+PERSON_KEY = "people_person"
+PLAY_KEY = "fraud_playing"
+PLAY_S = 10.0  # seconds a visitor lets the fraud stream play, at its default speed
+TOUR_QUERY = "tour=1&tour_pace=Fast"
+TOUR_EVERY = 5  # every fifth wire visitor takes the guided tour instead of walking the pages
 
 
 async def nudge_slider(page, key: str) -> None:
@@ -88,23 +102,50 @@ async def recs_rate(page) -> None:
     await expect(page.get_by_text(PICKS_TEXT)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
 
 
-async def wire_rate(visitor: WireVisitor) -> RunResult:
+async def wire_rate(visitor: WireVisitor) -> list[tuple[str, RunResult]]:
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     five_stars = WidgetState(string_value="4")  # st.feedback's wire value is the star's index
     result = await visitor.set_widget(RATED_FILM_KEY, five_stars)
     if not result.errors and not any(PICKS_TEXT in t for t in visitor.texts):
         result.errors.append("no picks after rating a film")
-    return result
+    return [("rate a film", result)]
 
 
-async def wire_nothing(visitor: WireVisitor) -> RunResult:
-    return RunResult(0.0)
+async def wire_nothing(visitor: WireVisitor) -> list[tuple[str, RunResult]]:
+    return []
+
+
+async def wire_pick_person(visitor: WireVisitor) -> list[tuple[str, RunResult]]:
+    """Pick another person in the selectbox (its wire value is the option's label)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    widget = visitor.widgets.get(PERSON_KEY)
+    if widget is None:
+        return [("pick a person", RunResult(0.0, [f"no widget with key {PERSON_KEY!r} on the page"]))]
+    options = list(widget.proto.options)
+    current = widget.proto.raw_value if widget.proto.HasField("raw_value") else ""
+    choice = next((o for o in options[len(options) // 3 :] if o != current), options[0])
+    return [("pick a person", await visitor.set_widget(PERSON_KEY, WidgetState(string_value=choice)))]
+
+
+async def wire_threshold_and_play(visitor: WireVisitor) -> list[tuple[str, RunResult]]:
+    """Move the threshold a step, then play the stream for PLAY_S seconds and stop it."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    done = [("move a slider", await visitor.nudge_slider(SLIDER_KEYS["fraud"]))]
+    done.append(("press Play", await visitor.set_widget(PLAY_KEY, WidgetState(bool_value=True))))
+    if not visitor.auto_reruns:
+        done[-1][1].errors.append("the stream did not start ticking after Play")
+    done += [("stream tick", tick) for tick in await visitor.dwell(PLAY_S)]
+    done.append(("press Pause", await visitor.set_widget(PLAY_KEY, WidgetState(bool_value=False))))
+    return done
 
 
 def _on_slider(nudge: Callable[[object, str], Awaitable], key: str) -> Callable[[object], Awaitable]:
     async def interaction(visitor):
-        return await nudge(visitor, key)
+        result = await nudge(visitor, key)
+        return [("move a slider", result)] if isinstance(result, RunResult) else result
 
     interaction.__name__ = f"nudge {key}"
     return interaction
@@ -117,10 +158,12 @@ INTERACTIONS: dict[str, Callable[[object], Awaitable[None]]] = {
     "recs": recs_rate,
     **{demo: _on_slider(nudge_slider, key) for demo, key in SLIDER_KEYS.items()},
 }
-WIRE_INTERACTIONS: dict[str, Callable[[WireVisitor], Awaitable[RunResult]]] = {
+WIRE_INTERACTIONS: dict[str, Callable[[WireVisitor], Awaitable[list[tuple[str, RunResult]]]]] = {
     "home": wire_nothing,
     "recs": wire_rate,
-    **{demo: _on_slider(WireVisitor.nudge_slider, key) for demo, key in SLIDER_KEYS.items()},
+    "people": wire_pick_person,
+    "risk": _on_slider(WireVisitor.nudge_slider, SLIDER_KEYS["risk"]),
+    "fraud": wire_threshold_and_play,
 }
 
 
@@ -152,10 +195,18 @@ class Visit:
     steps_done: int = 0
     pace: Pace = field(default_factory=Pace)
     wire: bool = False
+    tour: bool = False
+    interactions: dict[str, list[float]] = field(default_factory=dict)  # what was done -> latencies
 
     def record(self, key: str, seconds: float) -> None:
         self.latencies.append(seconds)
         self.by_page.setdefault(key, []).append(seconds)
+
+    def record_done(self, page: str, done: list[tuple[str, RunResult]]) -> None:
+        for what, result in done:
+            self.errors += [f"{page}, {what}: {e}" for e in result.errors]
+            if not result.errors:
+                self.interactions.setdefault(what, []).append(result.seconds)
 
 
 async def _ready(page, title: str, start: float, timeout_ms: int) -> float:
@@ -181,8 +232,14 @@ async def visitor(browser, url: str, visit: Visit, ready: asyncio.Event, timeout
                     await page.locator(f'[data-testid="stSidebarNavLink"][href$="/{slug}"]').first.click()
                 visit.record(key, await _ready(page, title, start, timeout_ms))
                 await asyncio.sleep(visit.pace.after(index) / 2)  # reads, tries the page, reads on
-                await INTERACTIONS.get(key, open_only)(page)
+                interaction = INTERACTIONS.get(key, open_only)
+                began = time.perf_counter()
+                await interaction(page)
                 await wait_idle(page, timeout_ms)
+                if interaction is not open_only:  # in the browser: from the input to the rerun drawn and idle
+                    visit.interactions.setdefault(f"browser: {interaction.__name__}", []).append(
+                        time.perf_counter() - began
+                    )
                 if await page.locator(EXCEPTION).count():
                     visit.errors.append(f"{key}: exception box")
                 await asyncio.sleep(visit.pace.after(index) / 2)
@@ -198,25 +255,51 @@ async def visitor(browser, url: str, visit: Visit, ready: asyncio.Event, timeout
 
 
 async def wire_visitor(url: str, visit: Visit, ready: asyncio.Event, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
-    """The same walk and interactions as `visitor`, over the WebSocket without a browser."""
+    """The same walk and interactions as `visitor`, over the WebSocket without a browser (or the guided tour)."""
     await asyncio.sleep(visit.pace.arrive)
     try:
         async with WireVisitor(url, timeout_s=timeout_ms / 1000) as session:
-            for index, (key, slug, _title) in enumerate(walk()):
-                try:
-                    opened = await session.open(slug)
-                    visit.errors += [f"{key}: {e}" for e in opened.errors]
-                    if opened.errors:
-                        continue
-                    visit.record(key, opened.seconds)
-                    await asyncio.sleep(visit.pace.after(index) / 2)
-                    visit.errors += [f"{key}: {e}" for e in (await WIRE_INTERACTIONS[key](session)).errors]
-                    await asyncio.sleep(visit.pace.after(index) / 2)
-                finally:
-                    visit.steps_done += 1
+            shell = await session.fetch_shell()
+            visit.errors += shell.errors
+            visit.interactions.setdefault("load page shell and static files", []).append(shell.seconds)
+            if visit.tour:
+                await _wire_tour(session, visit)
+            else:
+                await _wire_walk(session, visit)
             await ready.wait()
     except OSError as err:
         visit.errors.append(f"connect: {type(err).__name__}: {err}")
+
+
+async def _wire_walk(session: WireVisitor, visit: Visit) -> None:
+    for index, (key, slug, _title) in enumerate(walk()):
+        try:
+            opened = await session.open(slug)
+            visit.errors += [f"{key}: {e}" for e in opened.errors]
+            if opened.errors:
+                continue
+            visit.record(key, opened.seconds)
+            visit.record_done(key, [("page tick", r) for r in await session.dwell(visit.pace.after(index) / 2)])
+            visit.record_done(key, await WIRE_INTERACTIONS[key](session))
+            visit.record_done(key, [("page tick", r) for r in await session.dwell(visit.pace.after(index) / 2)])
+        finally:
+            visit.steps_done += 1
+
+
+async def _wire_tour(session: WireVisitor, visit: Visit) -> None:
+    """Start the tour from its link and watch it to the end: every clock tick and page turn is a rerun."""
+    from ui.tour import TOUR
+
+    try:
+        opened = await session.open("", TOUR_QUERY)
+        visit.errors += [f"tour: {e}" for e in opened.errors]
+        visit.record("home", opened.seconds)
+        if not session.auto_reruns:
+            visit.errors.append("tour: its clock did not start")
+        seconds = sum(step.seconds for step in TOUR) * 0.5 + 5  # Fast pace halves each step
+        visit.record_done("tour", [("tour tick", r) for r in await session.dwell(seconds)])
+    finally:
+        visit.steps_done = len(walk())
 
 
 def cpu_seconds(pid: int) -> float:
@@ -285,17 +368,25 @@ class Round:
 async def round_of(browser, url: str, pid: int, design: Round, limit_s: float, seed: int = 0) -> dict:
     rng = random.Random(seed)
     pages = len(walk())
-    visits = [Visit(pace=Pace.drawn(rng, pages) if design.paced else Pace(), wire=design.wire and i > 0)
-              for i in range(design.n)]
+    visits = [
+        Visit(
+            pace=Pace.drawn(rng, pages) if design.paced else Pace(),
+            wire=design.wire and i > 0,
+            tour=design.wire and design.paced and i > 0 and i % TOUR_EVERY == 0,
+        )
+        for i in range(design.n)
+    ]
     if design.paced:
-        limit_s += ARRIVAL_S + pages * THINK_S[1]
+        limit_s += ARRIVAL_S + pages * THINK_S[1] + PLAY_S
     all_walked = asyncio.Event()
     release = asyncio.Event()
     started = time.perf_counter()
     own_cpu_start = time.process_time()
     server_cpu_start, browser_cpu_start = cpu_seconds(pid), browser_cpu(exclude=pid)
-    tasks = [asyncio.create_task(wire_visitor(url, v, release) if v.wire else visitor(browser, url, v, release))
-             for v in visits]
+    tasks = [
+        asyncio.create_task(wire_visitor(url, v, release) if v.wire else visitor(browser, url, v, release))
+        for v in visits
+    ]
 
     async def watch() -> None:
         while not all(v.steps_done >= pages or t.done() for v, t in zip(visits, tasks, strict=True)):
@@ -325,19 +416,31 @@ async def round_of(browser, url: str, pid: int, design: Round, limit_s: float, s
         for key, values in v.by_page.items():
             by_page.setdefault(key, []).extend(values)
     errors = [e for v in visits for e in v.errors] + [f"visitor not done within {limit_s:.0f} s"] * timed_out
+    interactions: dict[str, list[float]] = {}
+    for v in visits:
+        for what, values in v.interactions.items():
+            interactions.setdefault(what, []).extend(values)
     return {
-        "design": design, "n": design.n, "wall": wall, "errors": errors,
+        "interactions": interactions,
+        "design": design,
+        "n": design.n,
+        "wall": wall,
+        "errors": errors,
         "latencies": [x for v in visits for x in v.latencies],
         "browser_latencies": [x for v in visits if not v.wire for x in v.latencies],
-        "rss": mem["VmRSS"], "peak": mem["VmHWM"], "by_page": by_page,
-        "server_cpu": server_cpu, "browser_cpu": client_cpu, "own_cpu": own_cpu,
+        "rss": mem["VmRSS"],
+        "peak": mem["VmHWM"],
+        "by_page": by_page,
+        "server_cpu": server_cpu,
+        "browser_cpu": client_cpu,
+        "own_cpu": own_cpu,
     }
 
 
 async def measure(designs: list[Round], limit_s: float) -> tuple[dict, list[dict], float]:
     from playwright.async_api import async_playwright
 
-    from tests.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+    from harness.server import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
     process, url = start_server()
     try:
@@ -381,14 +484,38 @@ def _verdict(runs: list[dict]) -> list[dict]:
     spread = f" ({', '.join(f'{x:.2f}' for x in p95s)})" if len(runs) > 1 else ""
     rows = [
         {"round": where, "figure": "errors", "ours": str(errors), "target": "0", "met": met(not errors)},
-        {"round": where, "figure": "p95 page-ready, every visitor", "ours": f"{p95:.2f} s{spread}",
-         "target": f"< {TARGET_P95_S:.0f} s", "met": met(p95 < TARGET_P95_S)},
+        {
+            "round": where,
+            "figure": "p95 page-ready, every visitor",
+            "ours": f"{p95:.2f} s{spread}",
+            "target": f"< {TARGET_P95_S:.0f} s",
+            "met": met(p95 < TARGET_P95_S),
+        },
     ]
+    reruns = [[x for what, xs in r["interactions"].items() if what != SHELL for x in xs] for r in runs]
+    if any(reruns):
+        p95s = [_pct(xs, 0.95) for xs in reruns]
+        spread = f" ({', '.join(f'{x:.2f}' for x in p95s)})" if len(runs) > 1 else ""
+        rows.append(
+            {
+                "round": where,
+                "figure": "p95 interaction (a rerun a visitor or a clock caused)",
+                "ours": f"{statistics.median(p95s):.2f} s{spread}",
+                "target": f"< {TARGET_INTERACTION_P95_S:.0f} s",
+                "met": met(statistics.median(p95s) < TARGET_INTERACTION_P95_S),
+            }
+        )
     if design.wire:
         slowest = statistics.median(max(r["browser_latencies"], default=float("nan")) for r in runs)
-        rows.append({"round": where, "figure": "slowest page-ready of the real browser among them",
-                     "ours": f"{slowest:.2f} s", "target": f"< {TARGET_P95_S:.0f} s",
-                     "met": met(slowest < TARGET_P95_S)})
+        rows.append(
+            {
+                "round": where,
+                "figure": "slowest page-ready of the real browser among them",
+                "ours": f"{slowest:.2f} s",
+                "target": f"< {TARGET_P95_S:.0f} s",
+                "met": met(slowest < TARGET_P95_S),
+            }
+        )
     return rows
 
 
@@ -414,37 +541,50 @@ def run() -> str:
     rows = []
     for r in rounds:
         median, p95 = _fmt_latency(r["latencies"])
-        rows.append({
-            "round": r["design"].label,
-            "page visits": len(r["latencies"]),
-            "errors": len(r["errors"]),
-            "page-ready median s": median,
-            "page-ready p95 s": p95,
-            "real browser's page-ready median / max s": (
-                f"{statistics.median(r['browser_latencies']):.2f} / {max(r['browser_latencies']):.2f}"
-                if r["design"].wire and r["browser_latencies"] else "-"),
-            "round wall s": f"{r['wall']:.1f}",
-            "server CPU s": f"{r['server_cpu']:.1f}",
-            "browser CPU s": f"{r['browser_cpu']:.1f}",
-            "wire clients CPU s": f"{r['own_cpu']:.1f}" if r["design"].wire else "-",
-            "server RSS MB": f"{r['rss']:.0f}",
-            "RSS over warm server MB": f"{r['rss'] - rss_warm:.0f}",
-        })
+        rows.append(
+            {
+                "round": r["design"].label,
+                "page visits": len(r["latencies"]),
+                "errors": len(r["errors"]),
+                "page-ready median s": median,
+                "page-ready p95 s": p95,
+                "real browser's page-ready median / max s": (
+                    f"{statistics.median(r['browser_latencies']):.2f} / {max(r['browser_latencies']):.2f}"
+                    if r["design"].wire and r["browser_latencies"]
+                    else "-"
+                ),
+                "round wall s": f"{r['wall']:.1f}",
+                "server CPU s": f"{r['server_cpu']:.1f}",
+                "browser CPU s": f"{r['browser_cpu']:.1f}",
+                "wire clients CPU s": f"{r['own_cpu']:.1f}" if r["design"].wire else "-",
+                "server RSS MB": f"{r['rss']:.0f}",
+                "RSS over warm server MB": f"{r['rss'] - rss_warm:.0f}",
+            }
+        )
     stress_rounds = [r for r in rounds if not r["design"].paced and not r["design"].wire]
     wire_rounds = [r for r in rounds if r["design"].paced and r["design"].wire and not r["design"].run]
     by_design: dict[str, list[dict]] = {}
     for r in rounds:
         by_design.setdefault(r["design"].design, []).append(r)
-    headlines = [Round(headline, paced=True, wire=True), Round(headline, paced=True),
-                 Round(max(stress_ns), wire=True), Round(max(stress_ns))]
+    headlines = [
+        Round(headline, paced=True, wire=True),
+        Round(headline, paced=True),
+        Round(max(stress_ns), wire=True),
+        Round(max(stress_ns)),
+    ]
     summary = [row for d in headlines if d.design in by_design for row in _verdict(by_design[d.design])]
     for name, group in (("back-to-back browsers", stress_rounds), ("paced wire rounds", wire_rounds)):
         if len(group) > 1:
             slope = _slope(group)
-            summary.append({
-                "round": name, "figure": f"memory per added session (slope of RSS over N = "
-                f"{group[0]['n']}..{group[-1]['n']})", "ours": f"{slope:.1f} MB",
-                "target": f"< {TARGET_MB_PER_SESSION:.0f} MB", "met": met(slope < TARGET_MB_PER_SESSION)})
+            summary.append(
+                {
+                    "round": name,
+                    "figure": f"memory per added session (slope of RSS over N = {group[0]['n']}..{group[-1]['n']})",
+                    "ours": f"{slope:.1f} MB",
+                    "target": f"< {TARGET_MB_PER_SESSION:.0f} MB",
+                    "met": met(slope < TARGET_MB_PER_SESSION),
+                }
+            )
     error_lines = sorted({e for r in rounds for e in r["errors"]} | set(warm["errors"]))
     busy = 0.5 * (os.cpu_count() or 1)
     parts = [
@@ -486,16 +626,115 @@ def run() -> str:
             median, p95 = _fmt_latency(values)
             row[f"{r['design'].label}: median / p95 s"] = f"{median} / {p95}" if values else "-"
         per_page.append(row)
-    parts += ["", "Page-ready per page in the headline rounds (the warm-up visitor's first visits include "
-              "training):", "", markdown_table(per_page)]
+    interaction_rows = []
+    for r in shown:
+        for what, values in sorted(r["interactions"].items()):
+            interaction_rows.append(
+                {
+                    "round": r["design"].label,
+                    "interaction": what,
+                    "count": len(values),
+                    "median s": f"{statistics.median(values):.2f}",
+                    "p95 s": f"{_pct(values, 0.95):.2f}",
+                    "max s": f"{max(values):.2f}",
+                }
+            )
+    if interaction_rows:
+        parts += [
+            "",
+            "Interactions, apart from page opens (wire visitors: message to `script_finished`, "
+            "including the images a run references; automatic reruns of the fraud stream and the tour "
+            "clock count too):",
+            "",
+            markdown_table(interaction_rows),
+        ]
+    parts += [
+        "",
+        "Page-ready per page in the headline rounds (the warm-up visitor's first visits include training):",
+        "",
+        markdown_table(per_page),
+    ]
     if any(_slope(g) < 0 for g in (stress_rounds, wire_rounds) if len(g) > 1):
-        parts += ["", "A negative memory slope means RSS did not grow with sessions beyond the noise of transient "
-                  "allocations (models scoring, frames built per rerun); it is not a measured saving."]
+        parts += [
+            "",
+            "A negative memory slope means RSS did not grow with sessions beyond the noise of transient "
+            "allocations (models scoring, frames built per rerun); it is not a measured saving.",
+        ]
     interactions = ", ".join(f"{k}: {fn.__name__}" for k, fn in INTERACTIONS.items())
     parts += ["", f"Interactions per page: {interactions}."]
     if error_lines:
         parts += ["", "Errors seen:", ""] + [f"- {e}" for e in error_lines[:20]]
+    _record(by_design, headline, max(paced_ns), stress_rounds, wire_rounds)
     return "\n".join(parts)
+
+
+def _record(by_design: dict[str, list[dict]], headline: int, most: int, stress: list[dict], wire: list[dict]) -> None:
+    """The headline figures README shows, into results/load.json (p95 spread over the headline's runs)."""
+    from benchmarks import results
+
+    figures = []
+    headlines = (
+        (Round(headline, paced=True, wire=True), f"paced{headline}", f"paced, 1 browser + {headline - 1} wire"),
+        (Round(headline, paced=True), f"paced{headline}_browsers", f"{headline} paced browsers"),
+        (Round(most, paced=True, wire=True), f"paced{most}", f"paced, 1 browser + {most - 1} wire"),
+    )
+    for design, key, words in headlines:
+        runs = by_design.get(design.design)
+        if not runs:
+            continue
+        p95s = [_pct(r["latencies"], 0.95) for r in runs]
+        protocol = f"{words}, one server on this machine; p95 page-ready over every visitor, median of {len(runs)}"
+        figures += [
+            results.measured(
+                f"{key}.p95_s",
+                statistics.median(p95s),
+                "s",
+                protocol,
+                demo="load",
+                better="lower",
+                label=f"p95 page-ready, {words}",
+                spread=results.Spread.of(p95s, f"{len(runs)} runs") if len(runs) > 1 else None,
+            ),
+            results.measured(
+                f"{key}.errors",
+                sum(len(r["errors"]) for r in runs),
+                "errors",
+                protocol,
+                demo="load",
+                label=f"errors, {words}",
+                better="lower",
+            ),
+        ]
+        browser = [x for r in runs for x in r.get("browser_latencies", [])]
+        if design.wire and browser:
+            figures.append(
+                results.measured(
+                    f"{key}.browser_max_s",
+                    max(browser),
+                    "s",
+                    protocol,
+                    demo="load",
+                    label="the real browser's slowest page-ready",
+                    better="lower",
+                )
+            )
+    for name, group, words in (
+        ("memory.per_session_browser_mb", stress, "back-to-back browsers"),
+        ("memory.per_session_wire_mb", wire, "paced wire visitors"),
+    ):
+        if len(group) > 1:
+            figures.append(
+                results.measured(
+                    name,
+                    _slope(group),
+                    "MB",
+                    f"slope of server RSS over N = {group[0]['n']}..{group[-1]['n']} {words}",
+                    demo="load",
+                    label=f"memory per visitor ({words})",
+                    better="lower",
+                )
+            )
+    results.record("load", figures)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,16 @@ from dataclasses import replace
 
 import pandas as pd
 
-import models.disease_risk as dr
+import models.risk as dr
+from benchmarks import results
 from benchmarks.common import markdown_table, median_seconds
 
 SEEDS = (42, 7, 2024)  # stochastic families (forest, boosting, MLP) are reported as medians over these
+FIGURES: list[results.Figure] = []  # filled by the sections below, written to results/risk.json by run()
+TEST = (
+    "trained on Pima.tr (200 women), tested on Pima.te (332); 95 % bootstrap interval over test patients; "
+    f"stochastic families median over seeds {', '.join(map(str, SEEDS))}"
+)
 
 
 def _quality() -> tuple[str, dr.Config]:
@@ -20,9 +26,45 @@ def _quality() -> tuple[str, dr.Config]:
     chosen = dr.select_config(train).config
     rows = []
 
-    def add(name: str, config: dr.Config, frame: pd.DataFrame, anchor: str) -> None:
+    def add(name: str, config: dr.Config, frame: pd.DataFrame, anchor: str, key: str = "") -> None:
         reports = [dr.evaluate(dr.train(frame, config, seed), test, config.threshold, seed) for seed in SEEDS]
         mid = sorted(reports, key=lambda r: r.auc)[len(reports) // 2]
+        over, label = "bootstrap over test patients", name.replace("**", "")
+        errors = int(statistics.median(r.errors for r in reports))
+        auc = statistics.median(r.auc for r in reports)
+        FIGURES.extend(
+            [
+                results.measured(
+                    f"{key}.errors",
+                    errors,
+                    "errors of 332",
+                    TEST,
+                    demo="risk",
+                    label=f"{label}: errors",
+                    better="lower",
+                    spread=results.Spread(over, len(test), errors, mid.errors_lo, mid.errors_hi, kind="interval"),
+                ),
+                results.measured(
+                    f"{key}.auc",
+                    auc,
+                    "",
+                    TEST,
+                    demo="risk",
+                    label=f"{label}: AUC",
+                    better="higher",
+                    spread=results.Spread(over, len(test), auc, mid.auc_lo, mid.auc_hi, kind="interval"),
+                ),
+                results.measured(
+                    f"{key}.brier",
+                    statistics.median(r.brier for r in reports),
+                    "",
+                    TEST,
+                    demo="risk",
+                    label=f"{label}: Brier",
+                    better="lower",
+                ),
+            ]
+        )
         rows.append(
             {
                 "model": name,
@@ -35,17 +77,30 @@ def _quality() -> tuple[str, dr.Config]:
             }
         )
 
-    add("**default**: logistic regression, CV-chosen", chosen, train, "Ripley 1996: 66; target <= 67 / >= 0.865")
-    add("logistic regression, all 7 features, C=1, t=0.5", dr.default_config("logistic"), train, "66-67 / 0.865")
+    add(
+        "**default**: logistic regression, CV-chosen",
+        chosen,
+        train,
+        "Ripley 1996: 66; target <= 67 / >= 0.865",
+        "default",
+    )
+    add(
+        "logistic regression, all 7 features, C=1, t=0.5",
+        dr.default_config("logistic"),
+        train,
+        "66-67 / 0.865",
+        "logistic_all7",
+    )
     add(
         "logistic regression on Pima.tr2 (median-imputed)",
         dr.default_config("logistic"),
         dr.load_training("Pima.tr2"),
         "67 / 0.868",
+        "logistic_tr2",
     )
     anchors = {"tree": "-", "forest": "79 / 0.819", "boosting": "75 / 0.839", "mlp": "73 / 0.858"}
     for family in ("tree", "forest", "boosting", "mlp"):
-        add(dr.FAMILY_LABELS[family] + " (defaults)", dr.default_config(family), train, anchors[family])
+        add(dr.FAMILY_LABELS[family] + " (defaults)", dr.default_config(family), train, anchors[family], family)
     side = dr.compare_families(train, test, {"logistic": chosen, **{f: dr.default_config(f) for f in dr.FAMILIES[1:]}})
     text = "\n".join(
         [
@@ -85,6 +140,17 @@ def _speed(chosen: dr.Config) -> str:
         fit_s, model = median_seconds(lambda c=config: dr.train(train, c), repeats=3)
         one_s, _ = median_seconds(lambda m=model: dr.predict_risk(m, patient), repeats=30, warmup=3)
         why_s, _ = median_seconds(lambda m=model: dr.explain_patient(m, patient, train), repeats=10, warmup=1)
+        FIGURES.append(
+            results.measured(
+                f"speed.{family}.risk_ms",
+                1000 * one_s,
+                "ms",
+                "one patient's risk, warm, median of 30, 2 shared cores",
+                demo="risk",
+                label=f"{dr.FAMILY_LABELS[family]}: one risk",
+                better="lower",
+            )
+        )
         rows.append(
             {
                 "model": dr.FAMILY_LABELS[family],
@@ -135,6 +201,19 @@ def _engineer(chosen: dr.Config) -> str:
 
 def _breast() -> str:
     table = dr.breast_cancer_report(dr.load_breast_cancer_frame(), folds=10)
+    for family, row in zip(dr.FAMILIES, table.to_dict("records"), strict=True):
+        FIGURES.append(
+            results.measured(
+                f"breast_cancer.{family}.accuracy",
+                row["CV accuracy"],
+                "",
+                "Wisconsin breast cancer (569 biopsies), 10-fold cross-validated accuracy",
+                demo="risk",
+                label=f"{row['model']}: breast-cancer accuracy",
+                better="higher",
+                spread=results.Spread("10 folds", 10, mean=row["CV accuracy"], sd=row["accuracy sd"]),
+            )
+        )
     return "\n".join(
         [
             "### Wisconsin breast cancer (569 biopsies), 10-fold CV; commonly published: about 97 % accuracy",
@@ -159,4 +238,25 @@ def run() -> str:
         "",
         _breast(),
     ]
+    FIGURES.extend(
+        [
+            results.published(
+                "anchor.ripley.errors",
+                66,
+                "errors of 332",
+                "Ripley, Pattern Recognition and Neural Networks (1996): logistic regression",
+                label="Ripley (1996)",
+                better="lower",
+            ),
+            results.published(
+                "anchor.breast_cancer.accuracy",
+                0.97,
+                "",
+                "commonly published accuracy on Wisconsin breast cancer (about 97 %)",
+                better="higher",
+            ),
+        ]
+    )
+    results.record("risk", FIGURES)
+    FIGURES.clear()
     return "\n".join(parts)

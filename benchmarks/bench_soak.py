@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+from benchmarks import results
 from benchmarks.bench_load import WARMUP_TIMEOUT_MS, Visit, wire_visitor
 from benchmarks.common import markdown_table, memory_mb, met
 
@@ -24,7 +25,7 @@ TARGET_GROWTH_MB = 30.0  # over the last rounds: less than one session's worth (
 
 
 async def measure(rounds: int, visitors: int, pause_s: float) -> tuple[dict, list[dict]]:
-    from tests.conftest import start_server, stop_server
+    from harness.server import start_server, stop_server
 
     process, url = start_server()
     try:
@@ -39,9 +40,15 @@ async def measure(rounds: int, visitors: int, pause_s: float) -> tuple[dict, lis
             await asyncio.gather(*(wire_visitor(url, v, done) for v in visits))
             after_round = memory_mb(process.pid)["VmRSS"]
             await asyncio.sleep(pause_s)
-            rows.append({"round": k + 1, "sessions so far": visitors * (k + 1),
-                         "errors": sum(len(v.errors) for v in visits),
-                         "rss_round": after_round, "rss_pause": memory_mb(process.pid)["VmRSS"]})
+            rows.append(
+                {
+                    "round": k + 1,
+                    "sessions so far": visitors * (k + 1),
+                    "errors": sum(len(v.errors) for v in visits),
+                    "rss_round": after_round,
+                    "rss_pause": memory_mb(process.pid)["VmRSS"],
+                }
+            )
     finally:
         stop_server(process)
     return start, rows
@@ -52,33 +59,68 @@ def run() -> str:
     visitors = int(os.environ.get("BENCH_SOAK_VISITORS", "25"))
     pause_s = float(os.environ.get("BENCH_SOAK_PAUSE_S", "130"))
     start, rows = asyncio.run(measure(rounds, visitors, pause_s))
-    later = rows[len(rows) // 2:]  # the second half: after the allocator has settled
+    later = rows[len(rows) // 2 :]  # the second half: after the allocator has settled
     growth = max(r["rss_pause"] for r in later) - min(r["rss_pause"] for r in later)
     errors = start["errors"] + sum(r["errors"] for r in rows)
     summary = [
-        {"figure": f"errors over {visitors * rounds} visits of every page", "ours": str(errors), "target": "0",
-         "met": met(not errors)},
-        {"figure": f"RSS growth over rounds {later[0]['round']}..{later[-1]['round']} (after each pause)",
-         "ours": f"{growth:.0f} MB", "target": f"< {TARGET_GROWTH_MB:.0f} MB (no leak)",
-         "met": met(growth < TARGET_GROWTH_MB)},
+        {
+            "figure": f"errors over {visitors * rounds} visits of every page",
+            "ours": str(errors),
+            "target": "0",
+            "met": met(not errors),
+        },
+        {
+            "figure": f"RSS growth over rounds {later[0]['round']}..{later[-1]['round']} (after each pause)",
+            "ours": f"{growth:.0f} MB",
+            "target": f"< {TARGET_GROWTH_MB:.0f} MB (no leak)",
+            "met": met(growth < TARGET_GROWTH_MB),
+        },
     ]
-    table = [{"round": r["round"], "sessions so far": r["sessions so far"], "errors": r["errors"],
-              "RSS right after the round MB": f"{r['rss_round']:.0f}",
-              f"RSS after {pause_s:.0f} s idle MB": f"{r['rss_pause']:.0f}"} for r in rows]
-    return "\n".join([
-        "## Soak: memory over many visitors",
-        "",
-        f"One real server; after a warm-up visitor trained every model (RSS {start['rss']:.0f} MB), {rounds} rounds "
-        f"of {visitors} wire visitors (`benchmarks/wire.py`) each walk home and every demo with the load "
-        f"benchmark's interactions, then leave; the server idles {pause_s:.0f} s between rounds ("
-        + ("longer than" if pause_s > TTL_S else "not longer than, so closed sessions may still be held:")
-        + f" Streamlit's {TTL_S:.0f} s `server.disconnectedSessionTTL`). A leak would climb round after round; "
-        "a plateau is memory Python freed and keeps for reuse.",
-        "",
-        markdown_table(summary),
-        "",
-        markdown_table(table),
-    ])
+    table = [
+        {
+            "round": r["round"],
+            "sessions so far": r["sessions so far"],
+            "errors": r["errors"],
+            "RSS right after the round MB": f"{r['rss_round']:.0f}",
+            f"RSS after {pause_s:.0f} s idle MB": f"{r['rss_pause']:.0f}",
+        }
+        for r in rows
+    ]
+    protocol = f"{rounds} rounds of {visitors} wire visitors walking every page, {pause_s:.0f} s idle between rounds"
+    results.record(
+        "soak",
+        [
+            results.measured(
+                "errors", errors, "errors", protocol, demo="soak", label="errors over every visit", better="lower"
+            ),
+            results.measured(
+                "rss_growth_mb",
+                growth,
+                "MB",
+                protocol + "; RSS growth over the second half of the rounds",
+                demo="soak",
+                label="RSS growth, second half",
+                better="lower",
+            ),
+        ],
+    )
+    return "\n".join(
+        [
+            "## Soak: memory over many visitors",
+            "",
+            f"One real server; after a warm-up visitor trained every model (RSS {start['rss']:.0f} MB), "
+            f"{rounds} rounds "
+            f"of {visitors} wire visitors (`benchmarks/wire.py`) each walk home and every demo with the load "
+            f"benchmark's interactions, then leave; the server idles {pause_s:.0f} s between rounds ("
+            + ("longer than" if pause_s > TTL_S else "not longer than, so closed sessions may still be held:")
+            + f" Streamlit's {TTL_S:.0f} s `server.disconnectedSessionTTL`). A leak would climb round after round; "
+            "a plateau is memory Python freed and keeps for reuse.",
+            "",
+            markdown_table(summary),
+            "",
+            markdown_table(table),
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import platform
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -11,24 +9,9 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.results import machine
+
 __all__ = ["machine", "memory_mb", "median_seconds", "markdown_table", "fmt", "met"]
-
-
-def machine() -> str:
-    """One line naming the machine, for every figure's context."""
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    try:
-        with open("/proc/meminfo") as info:
-            mem_kb = int(next(line.split()[1] for line in info if line.startswith("MemTotal")))
-        mem = f"{mem_kb / 1024 / 1024:.0f} GiB"
-    except (OSError, StopIteration):
-        mem = "unknown memory"
-    return f"{os.cpu_count()} cores ({cpu}), {mem}, Python {platform.python_version()}, {platform.system()}"
 
 
 def memory_mb(pid: int) -> dict[str, float]:

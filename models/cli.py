@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -18,7 +19,7 @@ import pandas as pd
 
 from models.common import InputError
 
-__all__ = ["make_parser", "run_cli", "emit", "add_json_flag", "parse_key_value"]
+__all__ = ["make_parser", "run_cli", "emit", "add_json_flag", "parse_key_value", "whole", "number", "SEED"]
 
 Handler = Callable[[argparse.Namespace], Any]
 
@@ -29,6 +30,56 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(2)
+
+
+_WHOLE = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
+def _range_text(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f" from {low:,g} to {high:,g}" if isinstance(low, float) else f" from {low:,} to {high:,}"
+    if low is not None:
+        return f" of at least {low:,}"
+    return ""
+
+
+def whole(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    """An argparse `type`: a whole number in ASCII digits within [low, high], or a one-line usage error."""
+
+    def parse(text: str) -> int:
+        if not _WHOLE.match(text.strip()):
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number (digits 0-9)")
+        value = int(text)
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text[:40]} is not a whole number{_range_text(low, high)}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+def number(low: float | None = None, high: float | None = None) -> Callable[[str], float]:
+    """An argparse `type`: a finite decimal number within [low, high] (no nan, inf or other scripts' digits)."""
+
+    def parse(text: str) -> float:
+        if not _NUMBER.match(text.strip()) or not math.isfinite(float(text)):
+            raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number (like 0.5 or 12)")
+        value = float(text)
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(
+                f"{text[:40]} is outside{_range_text(float(low), float(high))}"
+                if low is not None and high is not None
+                else f"{text[:40]} must be at least {low:g}"
+            )
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+SEED = whole(0, 2**32 - 1)
+"""Random seeds: numpy and scikit-learn take 0 to 2**32 - 1."""
 
 
 def make_parser(prog: str, description: str) -> argparse.ArgumentParser:
@@ -43,11 +94,15 @@ def parse_key_value(text: str, *, value_type: Callable[[str], Any] = float) -> t
     """Parse `KEY=VALUE` (e.g. `--rate 260=5`) with a message that names the mistake."""
     key, sep, value = text.partition("=")
     if not sep or not key or not value:
-        raise InputError(f"expected KEY=VALUE, got {text!r}")
+        raise InputError(f"expected KEY=VALUE, got {text[:60]!r}")
+    if value_type is float:
+        if not _NUMBER.match(value.strip()) or not math.isfinite(float(value)):
+            raise InputError(f"{value[:40]!r} in {text[:60]!r} is not a valid number")
+        return key.strip(), float(value)
     try:
         return key.strip(), value_type(value.strip())
-    except ValueError:
-        raise InputError(f"{value!r} in {text!r} is not a valid number") from None
+    except (ValueError, OverflowError):
+        raise InputError(f"{value[:40]!r} in {text[:60]!r} is not a valid number") from None
 
 
 def _jsonable(obj: Any) -> Any:

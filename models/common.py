@@ -5,30 +5,22 @@ Kept free of Streamlit so the page, the command line and the tests call the same
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import pandas as pd
-
 __all__ = [
     "DEFAULT_SEED",
     "InputError",
+    "atomic_write",
     "Formula",
     "ModelCardInfo",
-    "Stopwatch",
     "cache_dir",
-    "call_quietly",
-    "disk_cached_table",
-    "stopwatch",
-    "table_cache_path",
+    "start_tied_process",
 ]
 
 log = logging.getLogger(__name__)
@@ -66,22 +58,6 @@ class ModelCardInfo:
     provenance: str = ""
 
 
-@dataclass
-class Stopwatch:
-    seconds: float = 0.0
-
-
-@contextmanager
-def stopwatch() -> Iterator[Stopwatch]:
-    """Time a block: `with stopwatch() as sw: ...; sw.seconds`."""
-    watch = Stopwatch()
-    start = time.perf_counter()
-    try:
-        yield watch
-    finally:
-        watch.seconds = time.perf_counter() - start
-
-
 def cache_dir() -> Path:
     """Git-ignored folder for derived files; rebuilt whenever missing."""
     root = Path(os.environ.get("SHOWCASE_CACHE", Path(__file__).resolve().parent.parent / "data" / "cache"))
@@ -89,35 +65,63 @@ def cache_dir() -> Path:
     return root
 
 
-def table_cache_path(prefix: str, key: object) -> Path:
-    """Where a derived table keyed by `key` (anything with a stable repr) lives under cache_dir()."""
-    digest = hashlib.sha1(repr(key).encode()).hexdigest()[:12]
-    return cache_dir() / f"{prefix}_{digest}.csv"
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> None:
+    """Call `write(temporary_path)`, then rename the result onto `path` in one step (`os.replace`).
 
-
-def disk_cached_table(prefix: str, key: object, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """A small derived table (learning curve, arena, slices) kept as CSV, so a fresh server does not
-    recompute it; recomputed when missing or unreadable, written atomically so two processes can race."""
-    path = table_cache_path(prefix, key)
+    A reader never sees half a file, a kill mid-write leaves the old file (or none), and two
+    processes writing the same file both leave a whole one. The temporary file sits in the same folder,
+    since a rename across file systems is not atomic; it is removed if `write` fails.
+    """
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        return pd.read_csv(path)
-    except (OSError, ValueError) as err:
-        if path.exists():
-            log.warning("rebuilding unreadable %s: %s", path, err)
-    frame = compute()
-    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        frame.to_csv(partial, index=False)
+        write(partial)
         os.replace(partial, path)
-    except OSError as err:
-        log.warning("could not write %s: %s", path, err)
-    return frame
+    finally:
+        partial.unlink(missing_ok=True)
 
 
-def call_quietly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a library call whose progress printing we do not want on stdout."""
-    import contextlib
-    import io
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    try:
+        import ctypes
+        import signal
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        return fn(*args, **kwargs)
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the child's own parent watch still applies
+        pass
+
+
+def start_tied_process(command: list[str], *, cwd: str | Path | None = None) -> Any:
+    """Start a background child that the kernel stops when this process dies, even by SIGKILL.
+
+    Linux sends PR_SET_PDEATHSIG when the *thread* that started the child ends, so the child is started
+    from a daemon thread that then waits for it: that thread lives exactly as long as the child or the
+    process. Returns the `subprocess.Popen` (its `returncode` is set once it has finished).
+    """
+    import subprocess
+
+    started: list[Any] = []
+    ready = threading.Event()
+
+    def launch() -> None:
+        try:
+            started.append(
+                subprocess.Popen(
+                    command,
+                    cwd=cwd,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    preexec_fn=_die_with_parent if os.name == "posix" else None,
+                )
+            )
+        except OSError as err:
+            started.append(err)
+        ready.set()
+        if isinstance(started[0], subprocess.Popen):
+            started[0].wait()
+
+    threading.Thread(target=launch, name="tied-process", daemon=True).start()
+    ready.wait()
+    if isinstance(started[0], OSError):
+        raise started[0]
+    return started[0]

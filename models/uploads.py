@@ -8,6 +8,7 @@ so the good rows can still be used.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,16 +20,30 @@ from models.common import InputError
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "MB",
     "RowProblem",
     "read_bytes",
     "read_table",
     "require_columns",
     "numeric_column_problems",
+    "whole_number_column",
+    "date_column_problems",
+    "MAX_ID",
     "problems_frame",
 ]
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+MB = 1000 * 1000
+"""Sizes are decimal megabytes, as the browser's upload widget counts them (on most systems), so a limit,
+the widget's own check and our message all agree."""
+DEFAULT_MAX_BYTES = 20 * MB
 """20 MB: far above any demo's needs, far below what would stall a laptop at a stand."""
+
+
+MAX_ID = 2**53 - 1
+"""The largest id we accept: every whole number up to it survives a float (as CSV readers use) exactly,
+so two ids can never merge (beyond 64 bits they would all become -9223372036854775808)."""
+_WHOLE = re.compile(r"^[+-]?[0-9]+(\.0*)?$")  # ASCII digits only: other scripts' digits are refused alike
+_TIME_ZONE = re.compile(r"\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|UTC|GMT|[+-]\d\d(:?\d\d)?)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,7 +56,7 @@ class RowProblem:
 
 
 def _human_size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+    return f"{n / MB:.1f} MB".replace(".0 MB", " MB") if n >= MB else f"{n / 1000:.0f} KB"
 
 
 def read_bytes(source: str | Path | bytes | io.IOBase, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -133,11 +148,64 @@ def numeric_column_problems(
         for idx in np.flatnonzero(not_number.to_numpy()):
             problems.append(RowProblem(int(idx) + 1, column, f"{raw.iloc[idx]!r} is not a number"))
         for idx in np.flatnonzero(outside.to_numpy()):
-            problems.append(
-                RowProblem(int(idx) + 1, column, f"{values.iloc[idx]:g} is outside {low:g} to {high:g}")
-            )
+            problems.append(RowProblem(int(idx) + 1, column, f"{values.iloc[idx]:g} is outside {low:g} to {high:g}"))
         out[column] = values.where(~outside)
     return out, problems
+
+
+def whole_number_column(raw: pd.Series, column: str) -> tuple[pd.Series, list[RowProblem]]:
+    """Ids as int64 (NaN where bad, so the column is float) and a problem per cell that is not a whole
+    number written in ASCII digits between -MAX_ID and MAX_ID."""
+    text = raw.fillna("").astype(str).str.strip()
+    shaped = text.map(lambda t: bool(_WHOLE.match(t)))
+    values = pd.to_numeric(text.where(shaped), errors="coerce")
+    bad = ~shaped | values.isna() | (values.abs() > MAX_ID)
+    problems = []
+    for idx in np.flatnonzero(bad.to_numpy()):
+        shown = text.iloc[idx]
+        why = (
+            "is missing"
+            if not shown
+            else (
+                f"is beyond the largest id we accept ({MAX_ID:,})"
+                if shaped.iloc[idx]
+                else "is not a whole number (digits 0-9)"
+            )
+        )
+        problems.append(RowProblem(int(idx) + 1, column, f"{shown[:40]!r} {why}" if shown else f"the value {why}"))
+    return values.where(~bad), problems
+
+
+def date_column_problems(raw: pd.Series, column: str) -> tuple[pd.Series, list[RowProblem]]:
+    """Local date-times (no time zone, as the simulation's own) and a problem per cell that is not one."""
+    text = raw.fillna("").astype(str).str.strip()
+    zoned = text.map(lambda t: bool(_TIME_ZONE.search(t)))
+    try:
+        when = pd.to_datetime(text.where(~zoned & (text != "")), errors="coerce", format="mixed")
+    except (ValueError, TypeError, OverflowError):  # one odd cell spoils the vectorised parse: go cell by cell
+        when = pd.Series([_one_date(t) for t in text.where(~zoned, "")], index=raw.index, dtype="datetime64[ns]")
+    if getattr(when.dt, "tz", None) is not None:
+        when = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    problems = []
+    for idx in np.flatnonzero((zoned | when.isna()).to_numpy()):
+        shown = text.iloc[idx]
+        why = (
+            "has a time zone; give the local time without one, like 2018-08-10 14:05:00"
+            if zoned.iloc[idx]
+            else "is not a date"
+        )
+        problems.append(RowProblem(int(idx) + 1, column, f"{shown[:40]!r} {why}" if shown else "the value is missing"))
+    return when.where(~zoned), problems
+
+
+def _one_date(text: str) -> pd.Timestamp:
+    if not text:
+        return pd.NaT
+    try:
+        value = pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        return pd.NaT
+    return pd.NaT if value.tzinfo is not None else value
 
 
 def problems_frame(problems: Iterable[RowProblem]) -> pd.DataFrame:

@@ -2,620 +2,96 @@
 
 from __future__ import annotations
 
-import time
-
-import numpy as np
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from models.common import DEFAULT_SEED, ModelCardInfo
-from models.fraud import engineer as fe
-from models.fraud.data import disk_cache_ready, disk_cached, load_bank
-from models.fraud.evaluate import (
-    REVIEW_COST,
-    confusion_at,
-    cost_minimising_threshold,
-    evaluate_scores,
-    pr_curve,
-    threshold_table,
-)
-from models.fraud.explain import UPLOAD_COLUMNS, feature_effects, featurise_new, read_upload, reasons, score_upload
-from models.fraud.features import FEATURE_LABELS, FEATURE_SETS
-from models.fraud.simulator import SCENARIO_NAMES, SimulationConfig, expected_fraud_rate
-from models.fraud.train import MODELS, FraudModel, score, time_split, train
-from models.uploads import problems_frame
-from ui.charts import bar_contributions_figure
+from models.fraud.simulator import SimulationConfig
+from models.fraud.train import MODELS
+from ui.after_launch import after_launch_section
 from ui.demos import demo_by_key
-from ui.engineer_view import EngineerView, render_engineer_view
-from ui.layout import Metric, capped_uploader, explanation, guard, metric_cards, model_card, page_header, pipeline_strip
-from ui.presenter import is_presenter, technical
-from ui.theme import NEGATIVE, NEUTRAL, POSITIVE, style_figure
+from ui.layout import depth_tabs, explanation, guard, hero, page_header, pipeline_strip
+from ui.loaders.fraud import bank, model_for
+from ui.sections.fraud import (
+    bank_settings,
+    card_section,
+    craft_section,
+    data_section,
+    engineer_section,
+    evaluation_section,
+    sidebar_settings,
+    stream_section,
+    threshold_section,
+    upload_section,
+)
+from ui.warmup import wait_while_warming
 
-UPLOAD_LIMIT = 2 * 1024 * 1024
-POPULATIONS = [500, 1_000, 2_000, 5_000, 10_000]  # cards; terminals are twice as many, as in the book
-SCENARIO_LABELS = {1: "1 · big amounts", 2: "2 · compromised terminals", 3: "3 · compromised cards"}
-BANK = {"fraud_customers": 5_000, "fraud_days": 183, "fraud_rate": 1.0, "fraud_scenarios": [1, 2, 3]}
-SETTINGS = {  # sidebar hyperparameters; "Reset to defaults" restores these
-    "fraud_model": "boosting",
-    "fraud_lr": 0.05,
-    "fraud_rounds": 300,
-    "fraud_leaves": 15,
-    "fraud_weighting": True,
-    "fraud_trees": 100,
-    "fraud_depth": 20,
-    "fraud_C": 1.0,
-    "fraud_iso_trees": 100,
-}
-SPEEDS = {"2 per second": 2, "5 per second": 5, "20 per second": 20, "100 per second": 100}
-DISPLAY_COLUMNS = ["when", "card", "terminal", "amount €", "score", "verdict", "truth"]
-
-
-# ---------------------------------------------------------------- cached work, keyed by plain parameters
-@st.cache_resource(show_spinner=False, max_entries=4)
-def bank(config: SimulationConfig, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    return load_bank(config, seed)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def split_of(config: SimulationConfig):
-    return time_split(bank(config))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def model_for(config: SimulationConfig, name: str, params: tuple) -> FraudModel:
-    """Train with a progress bar. Each update is a Streamlit call, where a rerun the visitor asked for (a
-    changed setting) stops the script: a long fit is abandoned, nothing half-trained is cached. On a cache
-    hit Streamlit replays the bar and its removal, so nothing shows."""
-    bar = st.progress(0.0, text=f"Training the {MODELS[name]}…")
-
-    def show(share: float) -> None:
-        bar.progress(share, text=f"Training the {MODELS[name]}… {share:.0%} (change a setting to start over)")
-
-    fitted = train(split_of(config).train, name, seed=DEFAULT_SEED, on_progress=show, **dict(params))
-    bar.empty()
-    return fitted
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def test_scores(config: SimulationConfig, name: str, params: tuple) -> np.ndarray:
-    return score(model_for(config, name, params), split_of(config).test)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def comparison(config: SimulationConfig) -> pd.DataFrame:
-    return disk_cached("arena", [config.as_dict(), DEFAULT_SEED],
-                       lambda: fe.model_arena(split_of(config), forest_trees=50))
-
-
-def _curve_model(name: str) -> str:
-    return name if name != "forest" else "boosting"  # a forest per window would take a minute
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def curve(config: SimulationConfig, name: str) -> pd.DataFrame:
-    name = _curve_model(name)
-    return disk_cached("curve", [config.as_dict(), DEFAULT_SEED, name], lambda: fe.learning_curve(bank(config), name))
-
-
-def curve_ready(config: SimulationConfig, name: str) -> bool:
-    return disk_cache_ready("curve", [config.as_dict(), DEFAULT_SEED, _curve_model(name)])
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def test_metrics(config: SimulationConfig, name: str, params: tuple):
-    """The test week's AUC, AP and card precision@100 only change with the model: reruns reuse them."""
-    return evaluate_scores(split_of(config).test, test_scores(config, name, params))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def crafted_features(config: SimulationConfig, card: int, terminal: int, amount: float, when: pd.Timestamp
-                     ) -> pd.DataFrame:
-    """A made-up payment's features (its card's and terminal's windows): reruns reuse them."""
-    new = pd.DataFrame({"TX_DATETIME": [when], "CUSTOMER_ID": [card], "TERMINAL_ID": [terminal], "TX_AMOUNT": [amount]})
-    return featurise_new(bank(config), new)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def crafted_verdict(config: SimulationConfig, name: str, params: tuple, card: int, terminal: int, amount: float,
-                    when: pd.Timestamp, _fitted: FraudModel) -> tuple[float, pd.Series]:
-    """A made-up payment's score and what moved it (`_fitted` is `model_for(config, name, params)`):
-    reruns that leave the payment alone, such as a moved threshold, reuse them."""
-    row = crafted_features(config, card, terminal, amount, when)
-    reference = split_of(config).train[list(_fitted.features)].median()
-    return float(score(_fitted, row)[0]), feature_effects(_fitted, row, reference)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def test_pr_curve(config: SimulationConfig, name: str, params: tuple):
-    return pr_curve(split_of(config).test["TX_FRAUD"].to_numpy(), test_scores(config, name, params))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def importances(config: SimulationConfig, name: str, params: tuple) -> pd.Series:
-    """Permutation importance on a fixed sample of test payments (drop in average precision)."""
-    from sklearn.metrics import average_precision_score
-
-    fitted = model_for(config, name, params)
-    test = split_of(config).test
-    sample = test.sample(min(len(test), 8_000), random_state=0)
-    y = sample["TX_FRAUD"].to_numpy()
-    base = average_precision_score(y, score(fitted, sample))
-    rng = np.random.default_rng(0)
-    drops = {}
-    for feature in fitted.features:
-        shuffled = sample.copy()
-        shuffled[feature] = rng.permutation(shuffled[feature].to_numpy())
-        drops[FEATURE_LABELS.get(feature, feature)] = base - average_precision_score(y, score(fitted, shuffled))
-    return pd.Series(drops).sort_values(ascending=False)
-
-
-# ---------------------------------------------------------------- parameters
-def reset_settings() -> None:
-    for key, value in SETTINGS.items():
-        st.session_state[key] = value
-
-
-def sidebar_settings() -> tuple[str, tuple]:
-    sb = st.sidebar
-    sb.subheader("Model settings")
-    name = sb.selectbox("Model", list(MODELS), format_func=MODELS.get, key="fraud_model", bind="query-params")
-    if name == "boosting":
-        params = {
-            "learning_rate": sb.select_slider("Learning rate", [0.02, 0.05, 0.1, 0.2], key="fraud_lr",
-                                              value=SETTINGS["fraud_lr"]),
-            "max_iter": sb.slider("Boosting rounds", 50, 500, key="fraud_rounds", value=SETTINGS["fraud_rounds"],
-                                  step=50),
-            "max_leaf_nodes": sb.slider("Leaves per tree", 4, 63, key="fraud_leaves", value=SETTINGS["fraud_leaves"]),
-            "class_weight": "balanced" if sb.checkbox("Weight the rare frauds up", key="fraud_weighting",
-                                                      value=SETTINGS["fraud_weighting"]) else None,
-        }
-    elif name == "forest":
-        params = {
-            "n_estimators": sb.slider("Trees", 10, 150, key="fraud_trees", value=SETTINGS["fraud_trees"], step=10),
-            "max_depth": sb.slider("Tree depth", 2, 30, key="fraud_depth", value=SETTINGS["fraud_depth"]),
-        }
-    elif name == "logistic":
-        params = {"C": sb.select_slider("Regularisation C (smaller = simpler)", [0.01, 0.1, 1.0, 10.0],
-                                        key="fraud_C", value=SETTINGS["fraud_C"])}
-    else:
-        params = {"n_estimators": sb.slider("Trees", 20, 300, key="fraud_iso_trees",
-                                            value=SETTINGS["fraud_iso_trees"], step=20)}
-    sb.button("Reset to defaults", key="fraud_reset", on_click=reset_settings, icon=":material/restart_alt:")
-    sb.caption("Default: gradient boosting with class weighting, near the forest's quality but fast enough "
-               "for the live stream (see the benchmark); ranges are bounded so a retrain takes seconds.")
-    return name, tuple(sorted(params.items()))
-
-
-def bank_settings() -> SimulationConfig:
-    st.subheader(":material/account_balance: The simulated bank")
-    left, mid, right = st.columns(3)
-    customers = left.select_slider("Cards (terminals: twice as many)", POPULATIONS, key="fraud_customers",
-                                   value=BANK["fraud_customers"], bind="query-params",
-                                   help="The handbook's bank has 5,000 cards and 10,000 terminals.")
-    days = mid.slider("Days simulated", 60, 183, key="fraud_days", value=BANK["fraud_days"], step=1,
-                      bind="query-params", help="From 2018-04-01; the handbook simulates 183 days.")
-    rate = right.select_slider("Fraud intensity (× the book's)", [0.5, 1.0, 2.0, 3.0], key="fraud_rate",
-                               value=BANK["fraud_rate"], bind="query-params",
-                               help="Scales how many terminals and cards fraudsters compromise each day.")
-    scenarios = st.pills("Fraud scenarios", list(SCENARIO_LABELS), format_func=SCENARIO_LABELS.get,
-                         selection_mode="multi", key="fraud_scenarios", default=BANK["fraud_scenarios"],
-                         bind="query-params")
-    if not scenarios:
-        st.warning("No fraud scenario chosen: the bank would have no fraud to learn. Showing scenario 1.",
-                   icon=":material/warning:")
-        scenarios = [1]
-    return SimulationConfig(n_customers=int(customers), n_terminals=2 * int(customers), n_days=int(days),
-                            fraud_multiplier=float(rate), scenarios=tuple(sorted(scenarios)))
-
-
-# ---------------------------------------------------------------- charts (data in, figure out)
-def cost_figure(table: pd.DataFrame, threshold: float, best: float) -> go.Figure:
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=table["threshold"], y=table["missed_money"], name="money lost to missed fraud",
-                             line=dict(color=NEGATIVE, width=3, dash="dash")))
-    fig.add_trace(go.Scatter(x=table["threshold"], y=table["review_cost"], name="cost of reviewing alerts",
-                             line=dict(color=NEUTRAL, width=3, dash="dot")))
-    fig.add_trace(go.Scatter(x=table["threshold"], y=table["total_cost"], name="total cost",
-                             line=dict(color=POSITIVE, width=4)))
-    fig.add_vline(x=threshold, line=dict(color="#1B1F24", width=2), annotation_text="your threshold",
-                  annotation_position="top left")
-    best_cost = float(table.loc[table["total_cost"].idxmin(), "total_cost"])
-    fig.add_trace(go.Scatter(x=[best], y=[best_cost], mode="markers", name="cheapest threshold",
-                             marker=dict(symbol="star", size=18, color=POSITIVE, line=dict(width=1, color="#000"))))
-    # Zoom on the interesting part: up to a few times the cheapest cost, not the no-alert extreme.
-    top = max(4 * best_cost, float(table["total_cost"].median()), 1.0)
-    fig.update_layout(xaxis_title="Alert threshold (score)", yaxis_title="Cost over the test week (€)",
-                      yaxis_range=[0, top])
-    return style_figure(fig, presenter=is_presenter())
-
-
-def pr_figure(curves: dict[str, pd.DataFrame]) -> go.Figure:
-    fig = go.Figure()
-    dashes = ["solid", "dash", "dot", "dashdot"]
-    for i, (name, frame) in enumerate(curves.items()):
-        fig.add_trace(go.Scatter(x=frame["recall"], y=frame["precision"], name=name,
-                                 line=dict(width=3, dash=dashes[i % 4])))
-    fig.update_layout(xaxis_title="Recall (share of frauds caught)", yaxis_title="Precision (share of alerts right)")
-    return style_figure(fig, presenter=is_presenter())
-
-
-# ---------------------------------------------------------------- the live stream (state per session)
-def _stream_state(config: SimulationConfig) -> dict:
-    state = st.session_state.get("fraud_stream")
-    if state is None or state["config"] != config:
-        state = {"config": config, "position": 0, "rows": [], "alerts": [], "injected": None,
-                 "saved": 0.0, "missed": 0, "missed_money": 0.0, "false_alarms": 0, "caught": 0, "seen": 0,
-                 "latency_ms": []}
-        st.session_state["fraud_stream"] = state
-    return state
-
-
-def _inject_burst(config: SimulationConfig) -> None:
-    """Five fraudulent payments on one card, five times its usual amount, at a terminal nearby."""
-    state = _stream_state(config)
-    test = split_of(config).test
-    now = test.iloc[min(state["position"], len(test) - 1)]
-    rng = np.random.default_rng(len(state["alerts"]) + state["position"])
-    victim = test.iloc[int(rng.integers(len(test)))]
-    base = max(float(victim["CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW"]), 20.0)
-    when = pd.Timestamp(now["TX_DATETIME"]) + pd.to_timedelta(np.sort(rng.uniform(1, 600, 5)), unit="s")
-    new = pd.DataFrame({"TX_DATETIME": when, "CUSTOMER_ID": int(victim["CUSTOMER_ID"]),
-                        "TERMINAL_ID": int(victim["TERMINAL_ID"]),
-                        "TX_AMOUNT": np.round(base * rng.uniform(4, 7, 5), 2)})
-    featured = featurise_new(bank(config), new)
-    featured["TX_FRAUD"], featured["TX_FRAUD_SCENARIO"] = 1, 3
-    state["injected"] = featured
-
-
-def _advance(config: SimulationConfig, fitted: FraudModel, threshold: float, n: int) -> None:
-    state = _stream_state(config)
-    test = split_of(config).test
-    batch = []
-    if state["injected"] is not None and len(state["injected"]):
-        batch.append(state["injected"].iloc[:n])
-        state["injected"] = state["injected"].iloc[n:]
-    room = n - sum(len(b) for b in batch)
-    if room > 0:
-        start = state["position"] % len(test)
-        batch.append(test.iloc[start : start + room])
-        state["position"] = start + room
-    rows = pd.concat(batch)
-    started = time.perf_counter()
-    scores = score(fitted, rows)
-    state["latency_ms"].append((time.perf_counter() - started) * 1000 / max(len(rows), 1))
-    for (_, row), s in zip(rows.iterrows(), scores, strict=True):  # a handful per tick
-        alert, fraud = s >= threshold, row["TX_FRAUD"] == 1
-        state["seen"] += 1
-        if alert and fraud:
-            state["caught"] += 1
-            state["saved"] += float(row["TX_AMOUNT"])
-        elif alert:
-            state["false_alarms"] += 1
-        elif fraud:
-            state["missed"] += 1
-            state["missed_money"] += float(row["TX_AMOUNT"])
-        record = {"when": f"{pd.Timestamp(row['TX_DATETIME']):%a %d %b %H:%M:%S}", "card": int(row["CUSTOMER_ID"]),
-                  "terminal": int(row["TERMINAL_ID"]), "amount €": round(float(row["TX_AMOUNT"]), 2),
-                  "score": round(float(s), 3), "verdict": "ALERT" if alert else "ok",
-                  "truth": "fraud" if fraud else "genuine"}
-        state["rows"] = (state["rows"] + [record])[-8:]
-        if alert:
-            why = "; ".join(reasons(row)) or "the model's combination of features"
-            state["alerts"] = ([{**record, "why": why}] + state["alerts"])[:6]
-    state["latency_ms"] = state["latency_ms"][-50:]
-
-
-def stream_section(config: SimulationConfig, fitted: FraudModel, threshold: float) -> None:
-    st.subheader(":material/stream: The live stream")
-    st.markdown("Payments from the test week arrive one by one and are scored the moment they arrive. "
-                "An alert sends the card to an investigator.")
-    controls = st.columns([0.6, 3.0, 1.2, 0.9], vertical_alignment="bottom")
-    playing = controls[0].toggle("Play", key="fraud_playing")
-    speed = controls[1].segmented_control("Speed", list(SPEEDS), key="fraud_speed", default="5 per second")
-    controls[2].button("Inject a fraud burst", key="fraud_inject", icon=":material/bolt:",
-                       on_click=_inject_burst, args=(config,), help="Five payments at 5x a card's usual amount.")
-    controls[3].button("Step once", key="fraud_step", icon=":material/skip_next:", disabled=playing)
-    per_tick = SPEEDS.get(speed or "5 per second", 5)
-    _stream_state(config)
-
-    @st.fragment(run_every=1.0 if playing else None)
-    def live() -> None:
-        with guard("scoring the stream"):
-            state = _stream_state(config)
-            if st.session_state.get("fraud_playing") or st.session_state.get("fraud_step"):
-                _advance(config, fitted, threshold, per_tick)
-            metric_cards([
-                Metric("Payments scored", f"{state['seen']:,}"),
-                Metric("Money saved", f"€{state['saved']:,.0f}", help=f"{state['caught']} frauds stopped"),
-                Metric("Frauds missed", f"{state['missed']:,}", help=f"€{state['missed_money']:,.0f} lost"),
-                Metric("False alarms", f"{state['false_alarms']:,}", help="genuine payments sent for review"),
-            ])
-            left, right = st.columns([3, 2])
-            with left:
-                st.markdown("**Latest payments**")
-                if state["rows"]:
-                    st.dataframe(pd.DataFrame(state["rows"][::-1], columns=DISPLAY_COLUMNS), hide_index=True,
-                                 width="stretch", height=320)
-                else:
-                    st.caption("Press Play (or Step once) to start the stream.")
-            with right:
-                st.markdown("**Alerts, with reasons**")
-                for alert in state["alerts"]:
-                    icon = ":material/check_circle:" if alert["truth"] == "fraud" else ":material/error:"
-                    verdict = "really fraud" if alert["truth"] == "fraud" else "false alarm"
-                    st.markdown(f"{icon} **€{alert['amount €']:,.2f}** card {alert['card']} · {verdict}  \n"
-                                f"{alert['why']}")
-                if not state["alerts"]:
-                    st.caption("No alert yet.")
-            if state["latency_ms"]:
-                st.caption(f"Scoring takes {np.median(state['latency_ms']):.1f} ms per payment here "
-                           f"(median of the last {len(state['latency_ms'])} ticks).")
-
-    live()
-
-
-# ---------------------------------------------------------------- page sections
-def data_section(config: SimulationConfig, data: pd.DataFrame) -> None:
-    split = split_of(config)
-    metric_cards([
-        Metric("Payments on this page", f"{len(data):,}", help="The days the split and its history need."),
-        Metric("Fraud rate", f"{data['TX_FRAUD'].mean():.2%}",
-               help=f"The design promises {expected_fraud_rate(config):.2%}."),
-        Metric("Training-week payments", f"{len(split.train):,}",
-               help=f"{int(split.train['TX_FRAUD'].sum())} frauds"),
-        Metric("Test-week payments", f"{len(split.test):,}", help=f"{int(split.test['TX_FRAUD'].sum())} frauds"),
-    ])
-    st.markdown("**Feature engineering, made visible.** A model cannot read a payment as it is: it needs "
-                "numbers that describe the card's habits and the terminal's record. Here is one fraudulent "
-                "payment from the test week beside the features computed for it, from the past only.")
-    frauds = split.test[split.test["TX_FRAUD"] == 1]
-    example = (frauds if len(frauds) else split.test).iloc[0]
-    left, right = st.columns([1, 2])
-    raw = {"when": f"{pd.Timestamp(example['TX_DATETIME']):%Y-%m-%d %H:%M:%S}", "card": int(example["CUSTOMER_ID"]),
-           "terminal": int(example["TERMINAL_ID"]), "amount": f"€{example['TX_AMOUNT']:,.2f}",
-           "fraud scenario": SCENARIO_NAMES.get(int(example["TX_FRAUD_SCENARIO"]), "?")}
-    left.markdown("**The raw payment**")
-    left.dataframe(pd.DataFrame({"field": list(raw), "value": [str(v) for v in raw.values()]}), hide_index=True,
-                   width="stretch")
-    names = list(FEATURE_SETS["extended"])
-    right.markdown("**Its features**")
-    right.dataframe(pd.DataFrame({"feature": [FEATURE_LABELS[n] for n in names],
-                                  "value": [f"{float(example[n]):,.2f}" for n in names]}),
-                    hide_index=True, width="stretch", height=300)
-    st.caption("Terminal features only count frauds confirmed at least 7 days ago: investigations take time.")
-
-
-def threshold_section(config: SimulationConfig, name: str, params: tuple) -> float:
-    st.subheader(":material/tune: Where to draw the line")
-    split = split_of(config)
-    scores = test_scores(config, name, params)
-    y, amounts = split.test["TX_FRAUD"].to_numpy(), split.test["TX_AMOUNT"].to_numpy()
-    left, right = st.columns([2, 1])
-    threshold = left.slider("Alert threshold: payments scoring above it raise an alert", 0.0, 1.0, step=0.01,
-                            key="fraud_threshold", value=0.5, bind="query-params")
-    cost = right.number_input("Cost of reviewing one alert (€)", 0.0, 100.0, step=1.0, key="fraud_review_cost",
-                              value=REVIEW_COST, bind="query-params")
-    table = threshold_table(y, scores, amounts, review_cost=cost)
-    best = cost_minimising_threshold(table)
-    counts = confusion_at(y, scores, threshold)
-    alerts = counts["tp"] + counts["fp"]
-    precision = counts["tp"] / alerts if alerts else float("nan")
-    recall = counts["tp"] / max(counts["tp"] + counts["fn"], 1)
-    caught_money = float(amounts[(scores >= threshold) & (y == 1)].sum())
-    missed_money = float(amounts[(scores < threshold) & (y == 1)].sum())
-    metric_cards([
-        Metric("Precision", "n/a" if np.isnan(precision) else f"{precision:.0%}",
-               help="Share of alerts that are fraud"),
-        Metric("Recall", f"{recall:.0%}", help="Share of frauds that raise an alert"),
-        Metric("Alerts in the test week", f"{alerts:,}"),
-        Metric("Total cost", f"€{missed_money + alerts * cost:,.0f}",
-               help=f"€{missed_money:,.0f} missed fraud + {alerts:,} reviews × €{cost:g}"),
-    ])
-    matrix, chart = st.columns([1, 2])
-    with matrix:
-        st.markdown("**Confusion matrix (test week)**")
-        st.dataframe(pd.DataFrame({"": ["really fraud", "really genuine"],
-                                   "alert": [f"{counts['tp']:,} caught", f"{counts['fp']:,} false alarms"],
-                                   "no alert": [f"{counts['fn']:,} missed", f"{counts['tn']:,} fine"]}),
-                     hide_index=True, width="stretch")
-        st.caption(f"Money saved: €{caught_money:,.0f}; lost: €{missed_money:,.0f}.")
-    with chart:
-        st.plotly_chart(cost_figure(table, threshold, best), key="fraud_cost_chart")
-    st.caption(f"The cheapest threshold at €{cost:g} per review is {best:.2f} (the star); yours is "
-               f"{threshold:.2f}. Lower thresholds catch more fraud but flood the investigators.")
-    return threshold
-
-
-def craft_section(config: SimulationConfig, name: str, params: tuple, fitted: FraudModel, threshold: float) -> None:
-    st.subheader(":material/psychology_alt: Try to beat the detector")
-    st.markdown("Make up a payment: pick a card, a terminal, an amount and a time in the test week.")
-    split = split_of(config)
-    first_day = pd.Timestamp(split.test["TX_DATETIME"].min()).date()
-    last_day = pd.Timestamp(split.test["TX_DATETIME"].max()).date()
-    cols = st.columns(5)
-    card = cols[0].number_input("Card", 0, config.n_customers - 1, key="fraud_craft_card", value=0)
-    terminal = cols[1].number_input("Terminal", 0, config.n_terminals - 1, key="fraud_craft_terminal", value=0)
-    amount = cols[2].number_input("Amount (€)", 0.0, 10_000.0, key="fraud_craft_amount", value=60.0, step=10.0)
-    day = cols[3].date_input("Day", value=first_day, min_value=first_day, max_value=last_day, key="fraud_craft_day")
-    hour = cols[4].slider("Hour", 0, 23, key="fraud_craft_hour", value=14)
-    when = pd.Timestamp(day) + pd.Timedelta(hours=int(hour))
-    row = crafted_features(config, int(card), int(terminal), float(amount), when)
-    value, effects = crafted_verdict(config, name, params, int(card), int(terminal), float(amount), when, fitted)
-    flagged = value >= threshold
-    why = reasons(row.iloc[0])
-    usual = float(row["CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW"].iloc[0])
-    if flagged:
-        st.warning(f"**Flagged** (score {value:.2f} ≥ threshold {threshold:.2f}). "
-                 + ("Why: " + "; ".join(why) + "." if why else ""), icon=":material/gpp_bad:")
-    else:
-        st.success(f"**Not flagged** (score {value:.2f} < threshold {threshold:.2f}). "
-                   + ("It still shows: " + "; ".join(why) + "." if why else "Nothing unusual for this card."),
-                   icon=":material/verified_user:")
-    st.caption(f"Card {card} spent €{usual:,.2f} on average over its last 30 days, including this payment.")
-    with technical("What moved this score"):
-        effects = effects[effects.abs() > 0.005].sort_values(key=np.abs, ascending=False).head(8)
-        if len(effects):
-            st.plotly_chart(bar_contributions_figure(effects, x_title="Change in score vs a typical value",
-                                                     presenter=is_presenter()), key="fraud_craft_effects")
-            st.caption("Each bar: how much the score falls if that one feature is set back to a typical value.")
-        else:
-            st.caption("No single feature moves this score much: it looks like an ordinary payment.")
-
-
-def evaluation_section(config: SimulationConfig, name: str, params: tuple) -> None:
-    st.subheader(":material/analytics: How good is it?")
-    split = split_of(config)
-    metrics = test_metrics(config, name, params)
-    metric_cards([
-        Metric("ROC AUC", f"{metrics.auc:.3f}",
-               help="Chance a fraud scores above a genuine payment. Book's best: 0.871"),
-        Metric("Average precision", f"{metrics.average_precision:.3f}", help="Book's best: 0.658; random: 0.007"),
-        Metric("Card precision@100", f"{metrics.card_precision_at_100:.3f}",
-               help="Of the 100 cards investigators check each day, the share really defrauded. Book's best: 0.291"),
-        Metric("Frauds in the test week", f"{metrics.n_frauds:,}", help=f"of {metrics.n_test:,} payments"),
-    ])
-    compare = st.toggle("Compare all four models side by side (trains each once, a few seconds)",
-                        key="fraud_compare")
-    curves = {MODELS[name]: test_pr_curve(config, name, params)}
-    if compare:
-        with st.spinner("Training logistic regression, a random forest, boosting and an isolation forest…"):
-            arena = comparison(config)
-        st.dataframe(arena.rename(columns={"quality": "average precision", "predict_ms": "ms per payment"}),
-                     hide_index=True, width="stretch")
-        for other in MODELS:
-            if other != name:
-                curves[MODELS[other]] = test_pr_curve(config, other, ())
-    left, right = st.columns(2)
-    left.plotly_chart(pr_figure(curves), key="fraud_pr_chart")
-    left.caption(f"Precision against recall on the test week; the fraud base rate is "
-                 f"{split.test['TX_FRAUD'].mean():.2%}, so a random guess lies flat near zero.")
-    with st.spinner("Shuffling each feature to see how much the model relies on it…"):
-        imp = importances(config, name, params).head(10)
-    fig = go.Figure(go.Bar(x=imp.values[::-1], y=list(imp.index[::-1]), orientation="h", marker_color=POSITIVE,
-                           text=[f"{v:.3f}" for v in imp.values[::-1]], textposition="auto"))
-    fig.update_layout(xaxis_title="Drop in average precision", yaxis_title="")
-    right.plotly_chart(style_figure(fig, height=380, presenter=is_presenter()), key="fraud_importance_chart")
-    right.caption(f"The model leans most on “{imp.index[0]}”: shuffle it and average precision falls by "
-                  f"{imp.iloc[0]:.3f}.")
-
-
-def upload_section(config: SimulationConfig, fitted: FraudModel, threshold: float) -> None:
-    st.subheader(":material/upload_file: Score your own payments")
-    split = split_of(config)
-    sample = split.test[list(UPLOAD_COLUMNS)].head(20).copy()
-    st.markdown("A CSV with columns " + ", ".join(f"`{c}`" for c in UPLOAD_COLUMNS) + " (cards and terminals of "
-                "this bank, times in the simulated period). Bad rows are listed; good rows are scored.")
-    st.download_button("Download an example CSV", sample.to_csv(index=False), "payments_example.csv", "text/csv",
-                       key="fraud_example_csv", icon=":material/download:")
-    upload = capped_uploader("Your CSV (up to 2 MB)", UPLOAD_LIMIT, type=["csv", "txt"], key="fraud_upload")
-    if upload is None:
-        return
-    data = bank(config)
-    start = pd.Timestamp(data["TX_DATETIME"].min()).normalize()
-    end = pd.Timestamp("2018-04-01") + pd.Timedelta(days=config.n_days + 60)
-    good, problems = read_upload(upload, config.n_customers, config.n_terminals, start, end, max_bytes=UPLOAD_LIMIT)
-    scored = score_upload(fitted, data, good, threshold)
-    st.markdown(f"**{len(scored):,} payments scored, {int(scored['alert'].sum()):,} alerts; "
-                f"{len({p.row for p in problems}):,} rows skipped.**")
-    if len(scored):
-        st.dataframe(scored.head(200), hide_index=True, width="stretch")
-        if len(scored) > 200:
-            st.caption("Showing the first 200 rows.")
-    if problems:
-        st.dataframe(problems_frame(problems).head(200), hide_index=True, width="stretch")
-
-
-def engineer_section(config: SimulationConfig, name: str, params: tuple, threshold: float) -> None:
-    split = split_of(config)
-    render_engineer_view(EngineerView(
-        key="fraud",
-        opens_on="Learns from data" if curve_ready(config, name) else "The maths",  # a cold curve takes ~30 s
-        learning_curve=lambda: curve(config, name),
-        learning_curve_x="Days of labelled history the model was trained on",
-        learning_curve_caption="Retrained on a growing window of past days and tested on the same later week: "
-                               "average precision gains little after the first days of history, and card "
-                               "precision@100 can even fall, because older weeks describe frauds that have "
-                               "ended. A recent week is enough here.",
-        arena=lambda: comparison(config),
-        arena_quality="Average precision (test week)",
-        default_reason="Gradient boosting comes close to the random forest's average precision at a third of "
-                       "its training time and a few milliseconds per payment, which a live stream needs.",
-        formulas=fe.FORMULAS,
-        train_function=train,
-        extra_code=(featurise_new,),
-        script=lambda: fe.reproduction_script(config.n_customers, config.n_days, config.fraud_multiplier,
-                                              config.scenarios, name, DEFAULT_SEED, dict(params)),
-        script_name="reproduce_fraud.py",
-        slices=lambda: fe.slice_report(split.test, test_scores(config, name, params), threshold),
-        slices_metric="share of frauds caught",
-        slices_caption="Frauds on compromised terminals are the hardest: their amounts look normal and the "
-                       "terminal's record only shows them after the 7-day label delay.",
-    ))
-
-
-def card_section(config: SimulationConfig, name: str, params: tuple) -> None:
-    metrics = test_metrics(config, name, params)
-    model_card(ModelCardInfo(
-        model=f"{MODELS[name]} on {len(FEATURE_SETS['extended'])} features of the card's and the terminal's past.",
-        data=f"Simulated: {config.n_customers:,} cards, {config.n_terminals:,} terminals, {config.n_days} days, "
-             "fraud scenarios " + ", ".join(map(str, config.scenarios)) + ". Real card data are private, so the "
-             "handbook's documented simulator stands in for a bank (data/card_transactions.md).",
-        provenance="Le Borgne et al., Reproducible Machine Learning for Credit Card Fraud Detection - Practical "
-                   "Handbook (2022), chapter 3; re-implemented with vectorised numpy.",
-        intended_use="Teaching how fraud detection works: time windows, delayed labels, imbalanced data, "
-                     "threshold costs. Not for real payments.",
-        metrics={"ROC AUC": f"{metrics.auc:.3f}", "average precision": f"{metrics.average_precision:.3f}",
-                 "card precision@100": f"{metrics.card_precision_at_100:.3f}"},
-        limitations=(
-            "Fraud follows three simple scripted scenarios; real fraudsters adapt to the detector.",
-            "Labels arrive after exactly 7 days and are always right; real investigations are slower and noisier.",
-            "Seed-to-seed spread is large (about ±0.016 AUC, ±0.04 average precision).",
-        ),
-    ))
-
-
-# ---------------------------------------------------------------- the storyboard
 demo = demo_by_key("fraud")
-page_header(demo, points=[
-    "Every card payment is scored in milliseconds, before it is approved.",
-    "The model learns from the card's own habits and each terminal's fraud record.",
-    "Press Play, then inject a fraud burst: watch the alerts and their reasons.",
-    "Moving the threshold trades missed fraud against the cost of reviewing alerts.",
-])
-pipeline_strip(demo)
+page_header(
+    demo,
+    points=[
+        "Every card payment is scored in milliseconds, before it is approved.",
+        "The model learns from the card's own habits and each terminal's fraud record.",
+        "Press Play, then inject a fraud burst: watch the alerts and their reasons.",
+        "Moving the threshold trades missed fraud against the cost of reviewing alerts.",
+    ],
+)
+wait_while_warming("fraud")
+first_screen = hero(demo)
+how, bank_tab, line, craft, quality, files, after, engineer = depth_tabs(
+    [
+        ("How it works", "A payment is scored from the card's own habits and the terminal's recent fraud record."),
+        (
+            "The simulated bank",
+            "Real card data are private, so a documented simulator stands in for a bank: "
+            "choose its size and its frauds.",
+        ),
+        ("Where to draw the line", "Every alert costs an investigator's time; every missed fraud costs its amount."),
+        ("Try to beat it", "Make up a payment and see whether the detector flags it, and why."),
+        ("Is it any good?", "The test week was never seen in training: how well the model ranks its frauds."),
+        ("Your payments", "Score a file of your own payments against this bank's history."),
+        (
+            "After launch",
+            "Once live, the world changes: watch precision fall, the drift alarm fire, and retraining bring it back.",
+        ),
+        ("The engineer's view", "Learning curves, other models, the maths, the code and who it serves worse."),
+    ],
+    key="fraud_tabs",
+)
 name, params = sidebar_settings()
 config = SimulationConfig()
-with guard("setting up the simulated bank"):
+with bank_tab, guard("setting up the simulated bank"):
     config = bank_settings().validate()
 data = None
-with guard("simulating the bank"), st.spinner("Simulating the bank's payments and computing their features…"):
+with first_screen, guard("simulating the bank"), st.spinner("Simulating the bank's payments and their features…"):
     data = bank(config)
 fitted = None
 if data is not None:
-    with guard("training the model"), st.spinner(f"Training the {MODELS[name]} on the training week…"):
+    with first_screen, guard("training the model"), st.spinner(f"Training the {MODELS[name]} on the training week…"):
         fitted = model_for(config, name, params)
-if data is not None and fitted is not None:
-    with guard("showing the data"):
-        data_section(config, data)
-    threshold = 0.5
-    with guard("drawing the threshold view"):
-        threshold = threshold_section(config, name, params)
-    with guard("running the live stream"):
-        stream_section(config, fitted, threshold)
-    with guard("scoring your payment"):
-        craft_section(config, name, params, fitted, threshold)
+with how:
+    pipeline_strip(demo, data=None if data is None else f"a simulated bank: {len(data):,} card payments")
     explanation(
         "Why these payments get caught",
         "A payment is suspicious when it breaks **this card's own habits** (five times its usual amount) "
         "or happens at a **terminal with a recent fraud record**. Fraud labels arrive a week late, so the "
         "model only ever uses what an investigator had already confirmed.",
     )
-    with guard("measuring the model"):
+if data is not None and fitted is not None:
+    threshold = 0.5
+    with first_screen, guard("running the live stream"):
+        threshold = stream_section(config, fitted)
+    with how, guard("showing the data"):
+        data_section(config, data)
+    with line, guard("drawing the threshold view"):
+        threshold_section(config, name, params, threshold)
+    with craft, guard("scoring your payment"):
+        craft_section(config, name, params, fitted, threshold)
+    with quality, guard("measuring the model"):
         evaluation_section(config, name, params)
-    with guard("scoring your file"):
+    with files, guard("scoring your file"):
         upload_section(config, fitted, threshold)
-    with guard("preparing the engineer's view"):
+    with after, guard("playing the after-launch story"):
+        after_launch_section(config.n_customers)
+    with engineer, guard("preparing the engineer's view"):
         engineer_section(config, name, params, threshold)
     with guard("writing the model card"):
         card_section(config, name, params)

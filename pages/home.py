@@ -7,6 +7,7 @@ from ui.presenter import talking_points
 from ui.share import phone_qr
 from ui.style import PHONE_HIDDEN_KEY
 from ui.tour import begin_tour
+from ui.warmup import readiness_line
 
 story, phone = st.columns([4, 1], vertical_alignment="center")
 with story:
@@ -16,6 +17,7 @@ with story:
         "and get better as more data arrives. Here are four of them, live, trained on real or "
         "documented data, running on this laptop."
     )
+    readiness_line()
     if not st.session_state.get("tour_active") and st.button(
         "Start the guided tour", key="home_tour_button", type="primary", icon=":material/play_circle:"
     ):
@@ -28,8 +30,7 @@ talking_points(
         "The job mixes data science and software engineering: data in, patterns found, "
         "a model chosen and trained, then shipped so people can use it.",
         "Each demo is one industry: streaming, professional networks, hospitals, banks.",
-        "Demand for ML engineers is high across industries in 2026, and the role is among "
-        "the best paid in tech.",
+        "Demand for ML engineers is high across industries in 2026, and the role is among the best paid in tech.",
     ]
 )
 

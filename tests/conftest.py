@@ -3,43 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from harness.server import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, stop_server
+
 SCREENSHOTS = ROOT / "screenshots"
-APPTEST_TIMEOUT = 180  # seconds; the first run of a page may train its default model
-
-
-def open_app(page: str | None = None, *, query: dict[str, str] | None = None, session: dict | None = None) -> AppTest:
-    """Run the entry script (as Streamlit's own multipage tests do), then switch to `page`."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APPTEST_TIMEOUT)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    for key, value in (session or {}).items():
-        at.session_state[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(page).run()
-    return at
 
 
 def assert_no_exception(at: AppTest) -> None:
@@ -47,56 +19,11 @@ def assert_no_exception(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.25)
-    raise TimeoutError(f"no health answer from {url} within {timeout} s")
-
-
-def start_server(port: int | None = None, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    port = port or free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "ui.serve",
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for_health(url, process)
-    return process, url
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
+    if os.environ.get("SHOWCASE_TEST_SERVER"):  # an already warm server (e.g. while debugging browser tests)
+        yield os.environ["SHOWCASE_TEST_SERVER"].rstrip("/")
+        return
     process, url = start_server()
     try:
         yield url

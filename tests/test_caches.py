@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py")])
+SOURCES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("ui/**/*.py")])
 
 
 def cached_functions(path: Path) -> list[tuple[str, ast.Call | ast.Attribute, ast.FunctionDef]]:

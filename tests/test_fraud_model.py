@@ -104,7 +104,7 @@ def test_features_match_a_direct_count(small, featured):
 def test_time_split_is_ordered_with_a_delay(featured):
     split = time_split(featured)
     assert split.train["TX_DATETIME"].max() < split.test["TX_DATETIME"].min()
-    gap = (split.test["TX_TIME_DAYS"].min() - split.train["TX_TIME_DAYS"].max() - 1)
+    gap = split.test["TX_TIME_DAYS"].min() - split.train["TX_TIME_DAYS"].max() - 1
     assert gap == split.delay_days == 7
     known = set(split.train.loc[split.train["TX_FRAUD"] == 1, "CUSTOMER_ID"])
     assert not known & set(split.test["CUSTOMER_ID"])  # blocked cards leave the test days
@@ -120,8 +120,15 @@ def test_models_beat_chance_on_a_mid_size_bank():
         assert result.average_precision > split.test["TX_FRAUD"].mean()
 
 
-@pytest.mark.parametrize(("model", "params"), [("boosting", {"max_iter": 60}), ("forest", {"n_estimators": 20}),
-                                               ("isolation", {"n_estimators": 20}), ("logistic", {})])
+@pytest.mark.parametrize(
+    ("model", "params"),
+    [
+        ("boosting", {"max_iter": 60}),
+        ("forest", {"n_estimators": 20}),
+        ("isolation", {"n_estimators": 20}),
+        ("logistic", {}),
+    ],
+)
 def test_fitting_in_steps_reports_progress_and_gives_the_same_model(featured, model, params):
     split = time_split(featured)
     shares: list[float] = []
@@ -148,3 +155,23 @@ def test_a_fit_stops_when_progress_says_so(featured):
     with pytest.raises(Abandoned):
         train(time_split(featured).train, "forest", seed=7, on_progress=stop_after_two, n_estimators=40)
     assert shares == [5 / 40, 10 / 40]
+
+
+def test_selection_reads_only_validation_weeks(featured, monkeypatch):
+    """The handbook's prequential protocol: with the test weeks' labels scrambled, selection is unchanged."""
+    from models.fraud import select
+
+    start = 35  # test folds train from days 35 and 28; validation folds from 21 and 14
+    kw = dict(n_folds=2, families=("logistic",))
+    chosen = select.select_on_validation(featured, start, **kw)
+    assert len(chosen.table) == 3 and chosen.model == "logistic"
+    assert chosen.table["validation AP"].is_monotonic_decreasing
+    test_days = featured["TX_TIME_DAYS"] >= start - 7 + 14  # the earliest test fold's test week onwards
+    scrambled = featured.copy()
+    labels = scrambled.loc[test_days, "TX_FRAUD"].to_numpy()
+    scrambled.loc[test_days, "TX_FRAUD"] = np.random.default_rng(0).permutation(labels)
+    again = select.select_on_validation(scrambled, start, **kw)
+    assert again.params == chosen.params
+    pd.testing.assert_frame_equal(again.table, chosen.table)
+    report = select.prequential_test_report(featured, chosen, start, n_folds=2)
+    assert list(report["train_start"]) == [35, 28] and report["auc"].between(0.5, 1).all()

@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from harness.server import ROOT, open_app
 from models.common import InputError
 from models.fraud import SimulationConfig, add_features, engineer, evaluate_scores, score, simulate, time_split, train
 from models.fraud.explain import featurise_new, read_upload, reasons, score_upload
 from models.fraud.features import FEATURE_SETS
-from tests.conftest import ROOT, assert_no_exception, open_app
+from tests.conftest import assert_no_exception
 from ui.engineer_view import VIEWS
 
 SMALL_URL = {"fraud_customers": "500", "fraud_days": "60"}
@@ -26,8 +27,9 @@ def mid() -> pd.DataFrame:
     return add_features(simulate(MID, seed=5))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page():
+    """A fresh app per test: a widget one test sets never leaks into the next, whatever the order."""
     at = open_app("pages/fraud.py", query=SMALL_URL)
     assert_no_exception(at)
     return at
@@ -104,11 +106,18 @@ def test_upload_reports_bad_rows_and_scores_good_ones(mid, tmp_path):
         "2018-05-22 10:00,8,12,\n"
         "2018-05-23 11:00,9,13,25.5\n"
     )
-    good, problems = read_upload(csv.encode(), MID.n_customers, MID.n_terminals, pd.Timestamp("2018-04-01"),
-                                 pd.Timestamp("2018-08-01"))
+    good, problems = read_upload(
+        csv.encode(), MID.n_customers, MID.n_terminals, pd.Timestamp("2018-04-01"), pd.Timestamp("2018-08-01")
+    )
     assert list(good["row"]) == [1, 7]
-    assert {(p.row, p.column) for p in problems} >= {(2, "TX_DATETIME"), (3, "CUSTOMER_ID"), (3, "TX_AMOUNT"),
-                                                     (4, "CUSTOMER_ID"), (5, "TERMINAL_ID"), (6, "TX_AMOUNT")}
+    assert {(p.row, p.column) for p in problems} >= {
+        (2, "TX_DATETIME"),
+        (3, "CUSTOMER_ID"),
+        (3, "TX_AMOUNT"),
+        (4, "CUSTOMER_ID"),
+        (5, "TERMINAL_ID"),
+        (6, "TX_AMOUNT"),
+    }
     fitted = train(time_split(mid).train, "logistic")
     scored = score_upload(fitted, mid, good, threshold=0.5)
     assert len(scored) == 2 and scored["score"].between(0, 1).all()
@@ -120,8 +129,15 @@ def test_upload_reports_bad_rows_and_scores_good_ones(mid, tmp_path):
 
 
 def test_reasons_name_the_card_habit():
-    row = pd.Series({"TX_AMOUNT": 300.0, "AMOUNT_TO_CARD_MEAN_30": 6.2, "CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW": 48.0,
-                     "TERMINAL_ID_NB_FRAUD_7DAY_WINDOW": 3.0, "TX_DURING_NIGHT": 0})
+    row = pd.Series(
+        {
+            "TX_AMOUNT": 300.0,
+            "AMOUNT_TO_CARD_MEAN_30": 6.2,
+            "CUSTOMER_ID_AVG_AMOUNT_30DAY_WINDOW": 48.0,
+            "TERMINAL_ID_NB_FRAUD_7DAY_WINDOW": 3.0,
+            "TX_DURING_NIGHT": 0,
+        }
+    )
     found = reasons(row)
     assert found[0].startswith("amount 6x this card's 30-day mean")
     assert any("terminal had 3 confirmed frauds" in r for r in found)
@@ -130,8 +146,13 @@ def test_reasons_name_the_card_habit():
 
 
 def test_cli_bad_input_is_one_line_and_exit_2():
-    run = subprocess.run([sys.executable, "-m", "models.fraud", "evaluate", "--customers", "5"], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "models.fraud", "evaluate", "--customers", "5"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "n_customers" in run.stderr and "Traceback" not in run.stderr
 
@@ -140,8 +161,14 @@ def test_reproduction_script_prints_the_module_figures(tmp_path):
     script = engineer.reproduction_script(n_customers=500, n_days=60, model="logistic")
     path = tmp_path / "reproduce_fraud.py"
     path.write_text(script)
-    run = subprocess.run([sys.executable, str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    run = subprocess.run(
+        [sys.executable, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert run.returncode == 0, run.stderr
     config = SimulationConfig(n_customers=500, n_terminals=1000, n_days=60)
     split = time_split(add_features(simulate(config)))

@@ -1,6 +1,7 @@
 """AppTest of the entry script and home page."""
 
-from tests.conftest import assert_no_exception, open_app
+from harness.server import open_app
+from tests.conftest import assert_no_exception
 from ui.demos import DEMOS
 
 
@@ -35,4 +36,3 @@ def test_every_demo_page_renders_its_header():
         at.switch_page(demo.path).run()
         assert_no_exception(at)
         assert at.title[0].value == demo.title
-

@@ -26,7 +26,8 @@ async def _walk(url: str) -> dict[str, tuple[list[str], list[str], list[str]]]:
             opened = await visitor.open(path)
             before = list(visitor.texts)
             acted = await WIRE_INTERACTIONS[key](visitor)
-            seen[key] = (opened.errors + acted.errors, before, list(visitor.texts))
+            errors = opened.errors + [e for _, result in acted for e in result.errors]  # each timed step's
+            seen[key] = (errors, before, list(visitor.texts))
     return seen
 
 

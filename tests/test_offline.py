@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import assert_no_exception_box, open_page, wait_script_done, wait_until_idle
-from tests.conftest import ROOT, free_port, start_server, stop_server, wait_for_health
+from harness.browser import assert_page_healthy, open_page, wait_script_done
+from harness.server import ROOT, free_port, start_server, stop_server, wait_for_health
 from tests.test_browser_pages import PAGES
 
 pytestmark = pytest.mark.browser
@@ -178,12 +178,13 @@ def test_page_works_offline(guarded_server, offline_context, slug, title, name):
     try:
         open_page(tab, f"{url}/{slug}", title)
         # Scroll every scrollable area to its end, so lazily loaded content asks for what it needs too.
-        tab.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollHeight > e.clientHeight) "
-                     "e.scrollTop = e.scrollHeight; })")
-        wait_until_idle(tab)
+        tab.evaluate(
+            "document.querySelectorAll('*').forEach(e => { if (e.scrollHeight > e.clientHeight) "
+            "e.scrollTop = e.scrollHeight; })"
+        )
         wait_script_done(tab)
         tab.wait_for_load_state("networkidle")
-        assert_no_exception_box(tab)
+        assert_page_healthy(tab)
         expect(tab.get_by_role("heading", name=title, level=1)).to_be_visible()
     finally:
         tab.close()
@@ -204,7 +205,10 @@ def test_make_run_start_up_stays_offline(tmp_path):
     with out.open("w") as stdout:
         process = subprocess.Popen(
             [sys.executable, "-m", "ui.serve", "--server.port", str(port)],
-            cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=stdout,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_for_health(f"http://127.0.0.1:{port}", process)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import assert_no_exception, open_app
+from harness.server import open_app
+from tests.conftest import assert_no_exception
 from ui.engineer_view import VIEWS
 
 PAGE = "pages/people.py"
@@ -18,8 +19,9 @@ def suggestion_table(at):
     return next(df.value for df in at.dataframe if "suggested person" in df.value.columns)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def at():
+    """A fresh app per test: a widget one test sets never leaks into the next, whatever the order."""
     app = open_app(PAGE)
     assert_no_exception(app)
     return app
@@ -88,7 +90,7 @@ def test_every_graph_side_by_side(at):
     at.toggle(key="people_all_graphs").set_value(True).run()
     assert_no_exception(at)
     table = next(df.value for df in at.dataframe if any("Les Misérables" in str(c) for c in df.value.columns))
-    assert len(table) == 7 and any("Karate club" in str(c) for c in table.columns)
+    assert len(table) == 8 and any("Karate club" in str(c) for c in table.columns)
 
 
 def test_out_of_range_url_values_fall_back_to_defaults():

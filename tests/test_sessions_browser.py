@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser import assert_no_exception_box, open_page, wait_until_idle
+from harness.browser import COLD_START_MS, assert_page_healthy, open_page, rerun
 from ui.demos import demo_by_key
 
 pytestmark = pytest.mark.browser
@@ -13,21 +13,24 @@ pytestmark = pytest.mark.browser
 RECS = demo_by_key("recs")
 HOME_TITLE = "What does a Machine Learning Engineer build?"
 PICKS = "Your top 10, from 3 ratings"
-EMPTY = "Rate two or three films above"
+EMPTY = "Rate two or three films"
 
 
 def _rate(page: Page, movie_id: int, stars: int) -> None:
     button = page.locator(f".st-key-recs_star_{movie_id} [aria-label='{stars} out of 5 stars']")
-    button.wait_for(timeout=120_000)
-    button.click()
-    wait_until_idle(page)
+    button.wait_for(state="attached", timeout=COLD_START_MS)
+    if not button.is_visible():  # beyond the hero's first films: one click away, as a visitor finds it
+        page.get_by_text("More films to rate").first.click()
+    expect(button).to_be_visible()
+    with rerun(page):
+        button.click()
 
 
 def _go(page: Page, link: str, title: str) -> None:
     """Move inside the app (same session), as a visitor does with the sidebar."""
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
-    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=120_000)
-    wait_until_idle(page)
+    with rerun(page):
+        page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible(timeout=COLD_START_MS)
 
 
 def test_two_visitors_keep_their_own_ratings_and_reset_clears_one(browser, server_url):
@@ -41,7 +44,7 @@ def test_two_visitors_keep_their_own_ratings_and_reset_clears_one(browser, serve
         expect(a.get_by_text(PICKS)).to_be_visible(timeout=60_000)
 
         open_page(b, f"{server_url}/{RECS.slug}", RECS.title)
-        expect(b.get_by_text(EMPTY)).to_be_visible(timeout=120_000)
+        expect(b.get_by_text(EMPTY)).to_be_visible(timeout=COLD_START_MS)
         expect(b.get_by_text(PICKS)).to_have_count(0)
 
         _go(a, "Home", HOME_TITLE)  # A's ratings follow A around the app...
@@ -51,9 +54,9 @@ def test_two_visitors_keep_their_own_ratings_and_reset_clears_one(browser, serve
         a.get_by_role("button", name="Reset for the next visitor").click()  # ...until the presenter wipes them
         expect(a.get_by_role("heading", name=HOME_TITLE, level=1)).to_be_visible(timeout=60_000)
         _go(a, RECS.title, RECS.title)
-        expect(a.get_by_text(EMPTY)).to_be_visible(timeout=120_000)
-        assert_no_exception_box(a)
-        assert_no_exception_box(b)
+        expect(a.get_by_text(EMPTY)).to_be_visible(timeout=COLD_START_MS)
+        assert_page_healthy(a)
+        assert_page_healthy(b)
     finally:
         first.close()
         second.close()

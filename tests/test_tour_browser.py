@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import assert_no_exception_box, open_page, screenshot
+from harness.browser import COLD_START_MS, assert_page_healthy, open_page, screenshot
 from tests.conftest import SCREENSHOTS
 from ui.tour import TOUR
 
@@ -29,12 +29,12 @@ def test_tour_runs_end_to_end(page, server_url):
     # Step 1 lasts 10 s x 0.6 at the fast pace: the tour moves on by itself.
     expect(_step_caption(page, 2)).to_be_visible(timeout=60_000)
     expect(page).to_have_url(re.compile(rf"/{DEMOS[0].slug}"))
-    expect(page.get_by_role("heading", name=DEMOS[0].title, level=1)).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("heading", name=DEMOS[0].title, level=1)).to_be_visible(timeout=COLD_START_MS)
     for number, demo in enumerate(DEMOS[1:], start=3):
         page.get_by_role("button", name="Next step").click()
-        expect(_step_caption(page, number)).to_be_visible(timeout=120_000)
-        expect(page.get_by_role("heading", name=demo.title, level=1)).to_be_visible(timeout=120_000)
-        assert_no_exception_box(page)
+        expect(_step_caption(page, number)).to_be_visible(timeout=COLD_START_MS)
+        expect(page.get_by_role("heading", name=demo.title, level=1)).to_be_visible(timeout=COLD_START_MS)
+        assert_page_healthy(page)
     page.get_by_role("button", name="Next step").click()
     expect(_step_caption(page, 1)).to_be_visible(timeout=60_000)
     page.get_by_role("button", name="End tour").click()

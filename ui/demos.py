@@ -11,16 +11,20 @@ HOME_PATH = "pages/home.py"
 
 @dataclass(frozen=True)
 class Demo:
-    key: str  # widget-key prefix, e.g. `recs_n_factors`
-    slug: str  # URL path of the page
+    key: str  # the demo's one name: models/<key>/, pages/<key>.py, tests/test_<key>*.py, bench_<key>.py, keys <key>_…
+    slug: str  # URL path of the page (bookmarks and README links use it; never renamed)
     title: str
     icon: str
-    path: str
     industry: str
     hook: str
     you_can: str
     skills: tuple[str, ...]
     pipeline: tuple[tuple[str, str], ...]  # (stage, what happens) for the "how it works" strip
+
+    @property
+    def path(self) -> str:
+        """The page file, named after the demo."""
+        return f"pages/{self.key}.py"
 
 
 DEMOS: tuple[Demo, ...] = (
@@ -29,7 +33,6 @@ DEMOS: tuple[Demo, ...] = (
         slug="recommendations",
         title="Movie recommendations",
         icon=":material/movie:",
-        path="pages/recommender.py",
         industry="Streaming (Netflix)",
         hook="Rate a few films and a model trained on 100,004 real ratings suggests what to watch next.",
         you_can="Rate films, get instant picks with reasons, explore the film map.",
@@ -47,7 +50,6 @@ DEMOS: tuple[Demo, ...] = (
         slug="people-you-may-know",
         title="People you may know",
         icon=":material/group_add:",
-        path="pages/people.py",
         industry="Professional networks (LinkedIn)",
         hook="Predict which connections are missing from a social network, and say why.",
         you_can="Pick a person or join the network yourself and see who you may know.",
@@ -65,7 +67,6 @@ DEMOS: tuple[Demo, ...] = (
         slug="disease-risk",
         title="Disease-risk prediction",
         icon=":material/cardiology:",
-        path="pages/disease_risk.py",
         industry="Hospitals (healthcare)",
         hook="Estimate the risk of diabetes from seven clinical measurements, and explain it.",
         you_can="Fill in a patient, see a calibrated risk and what would lower it.",
@@ -83,13 +84,12 @@ DEMOS: tuple[Demo, ...] = (
         slug="fraud-detection",
         title="Fraud detection in real time",
         icon=":material/credit_card:",
-        path="pages/fraud.py",
         industry="Banks (finance)",
         hook="Watch a live stream of card payments being scored, and catch the fraud as it happens.",
         you_can="Play the stream, move the alert threshold, try to sneak a fraud past the model.",
         skills=("Statistics: imbalanced data", "Programming: real-time scoring", "Data modeling: time windows"),
         pipeline=(
-            ("Data", "a simulated bank: 1.75 M card payments"),
+            ("Data", "a simulated bank's card payments"),
             ("Cleaning", "time windows, delayed fraud labels"),
             ("Model", "gradient boosting, forests, isolation forest"),
             ("Evaluation", "AUC, precision, card precision@100"),

@@ -11,12 +11,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from models.common import Formula
 from ui.charts import arena_figure, learning_curve_figure, slices_figure
 from ui.layout import guard
 from ui.presenter import is_engineer, is_presenter
+from ui.warmup import took_seconds
+from ui.wording import curve_sentence
 
 __all__ = ["EngineerView", "VIEWS", "render_engineer_view"]
 
@@ -31,8 +34,10 @@ class EngineerView:
     - arena: `model`, `quality` (higher is better), `fit_seconds`, `predict_ms`, `is_default`
     - slices: `slice`, `n`, one column per metric, optional `too_few`, optional `note`
 
-    `opens_on` is the view shown first: a demo whose learning curve takes long to draw cold opens on
-    "The maths" so a visitor never waits for a view they did not ask for.
+    The learning curve's caption starts with a description of the curve's shape computed from its
+    numbers (`ui.wording.curve_sentence`); `learning_curve_caption` adds what the numbers cannot say
+    (what was measured, how). `opens_on` is the view shown first: a demo whose learning curve takes
+    long to draw cold opens on "The maths" so a visitor never waits for a view they did not ask for.
     """
 
     key: str
@@ -41,7 +46,7 @@ class EngineerView:
     learning_curve_caption: str
     arena: Callable[[], pd.DataFrame]
     arena_quality: str
-    default_reason: str
+    default_reason: str | Callable[[pd.DataFrame], str]  # a callable builds it from the arena's own numbers
     formulas: Sequence[Formula]
     train_function: Callable
     script: Callable[[], str]
@@ -53,33 +58,66 @@ class EngineerView:
     opens_on: str = VIEWS[0]
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _chart(kind: str, frame: pd.DataFrame, options: tuple) -> go.Figure:
+    """These charts are drawn on every rerun of a page and only change with their frame: build each once
+    (shared, never mutated; Streamlit serialises a copy)."""
+    builders = {"curve": learning_curve_figure, "arena": arena_figure, "slices": slices_figure}
+    return builders[kind](frame, **dict(options))
+
+
+def _estimate(view: EngineerView, step_id: str) -> str:
+    """An honest estimate for settings the warm-up did not prepare: what the defaults took on this machine."""
+    seconds = took_seconds(view.key, step_id)
+    if seconds is None or seconds < 1:
+        return ""
+    return f" At the default settings this took about {seconds:.0f} s on this machine; expect about as long."
+
+
 def _learning(view: EngineerView) -> None:
-    with st.spinner("Retraining on growing shares of the data to draw the learning curve…"):
+    with st.spinner("Retraining on growing shares of the data to draw the learning curve…" + _estimate(view, "curve")):
         curve = view.learning_curve()
     st.plotly_chart(
-        learning_curve_figure(curve, x_title=view.learning_curve_x, presenter=is_presenter()),
+        _chart("curve", curve, (("x_title", view.learning_curve_x), ("presenter", is_presenter()))),
         key=f"{view.key}_learning_chart",
     )
-    st.caption(view.learning_curve_caption)
+    st.caption(f"{curve_sentence(curve)} {view.learning_curve_caption}".strip())
     if is_engineer():  # one row per amount of data, one column per metric
         wide = curve.pivot_table(index="x", columns="metric", values="value", sort=False).reset_index()
         st.dataframe(wide.rename(columns={"x": view.learning_curve_x}), hide_index=True, width="stretch")
 
 
 def _arena(view: EngineerView) -> None:
-    with st.spinner("Training every model family on the same split…"):
+    with st.spinner("Training every model family on the same split…" + _estimate(view, "arena")):
         arena = view.arena()
     default = arena.loc[arena["is_default"].astype(bool), "model"]
-    st.markdown(f"**Default: {default.iloc[0] if len(default) else 'n/a'}.** {view.default_reason}")
+    reason = view.default_reason(arena) if callable(view.default_reason) else view.default_reason
+    st.markdown(f"**Default: {default.iloc[0] if len(default) else 'n/a'}.** {reason}")
     left, right = st.columns(2)
     left.plotly_chart(
-        arena_figure(arena, x="fit_seconds", x_title="Training time (s, log scale)",
-                     quality_title=view.arena_quality, presenter=is_presenter()),
+        _chart(
+            "arena",
+            arena,
+            (
+                ("x", "fit_seconds"),
+                ("x_title", "Training time (s, log scale)"),
+                ("quality_title", view.arena_quality),
+                ("presenter", is_presenter()),
+            ),
+        ),
         key=f"{view.key}_arena_fit",
     )
     right.plotly_chart(
-        arena_figure(arena, x="predict_ms", x_title="Prediction latency (ms, log scale)",
-                     quality_title=view.arena_quality, presenter=is_presenter()),
+        _chart(
+            "arena",
+            arena,
+            (
+                ("x", "predict_ms"),
+                ("x_title", "Prediction latency (ms, log scale)"),
+                ("quality_title", view.arena_quality),
+                ("presenter", is_presenter()),
+            ),
+        ),
         key=f"{view.key}_arena_latency",
     )
     st.caption(
@@ -119,7 +157,7 @@ def _slices(view: EngineerView) -> None:
     with st.spinner("Measuring quality for each group…"):
         slices = view.slices()
     st.plotly_chart(
-        slices_figure(slices, metric=view.slices_metric, presenter=is_presenter()),
+        _chart("slices", slices, (("metric", view.slices_metric), ("presenter", is_presenter()))),
         key=f"{view.key}_slices_chart",
     )
     st.caption(view.slices_caption)

@@ -29,7 +29,7 @@ _PRESENTER_CSS = """
 <style>
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
-[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMain"] [data-testid="stMetricValue"] { font-size: clamp(1.3rem, 17cqi, 2.6rem); }
 [data-testid="stMain"] h1 { font-size: 2.9rem !important; }
 </style>
 """
@@ -62,8 +62,7 @@ def sidebar_controls() -> None:
             "Explain it for",
             options=[BEGINNER, ENGINEER],
             key=AUDIENCE_KEY,
-            help="Beginners see the story and the result; engineers also see parameters, "
-            "metrics, formulas and code.",
+            help="Beginners see the story and the result; engineers also see parameters, metrics, formulas and code.",
         )
     if is_presenter():
         st.html(_PRESENTER_CSS)
@@ -79,9 +78,10 @@ def is_engineer() -> bool:
 
 
 def talking_points(points: Sequence[str]) -> None:
-    """Short lines a presenter can read aloud; shown only in presenter mode."""
+    """Short lines a presenter can read aloud; in presenter mode only, and in the sidebar, where the
+    crowd does not look first (the page's first screen stays the demo)."""
     if is_presenter() and points:
-        st.info("**Talking points**\n\n" + "\n".join(f"- {p}" for p in points), icon=":material/campaign:")
+        st.sidebar.info("**Talking points**\n\n" + "\n".join(f"- {p}" for p in points), icon=":material/campaign:")
 
 
 def technical(label: str) -> AbstractContextManager:

@@ -1,51 +1,121 @@
 """Guided tour (kiosk mode): an auto-advancing walk through the four demos for a stand.
 
-Each step opens a page with a scenario (URL parameters the page's widgets are bound to) and a
-caption a presenter can read aloud. The tour pauses when someone touches a control (any full
-rerun the tour did not cause itself) and resumes after an idle time. "Reset for the next
-visitor" clears everything that visitor did.
+Each step opens a page on a scenario (the values its widgets take), performs the step's action
+(the fraud step plays the stream), scrolls its telling example onto the first screen, and shows a
+caption a presenter can read aloud. The tour pauses when a visitor touches anything, inside
+fragments too, and resumes after an idle time. "Reset for the next visitor" forgets everything
+that visitor did and returns home, whatever state the page was in.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.demos import DEMOS, HOME_PATH, demo_by_key
 
-__all__ = ["TourStep", "TOUR", "tour_controls", "start_tour", "begin_tour", "reset_for_next_visitor"]
+__all__ = [
+    "TourStep",
+    "TOUR",
+    "tour_controls",
+    "start_tour",
+    "begin_tour",
+    "reset_for_next_visitor",
+    "visitor_fingerprint",
+    "counted",
+    "take_baseline",
+]
 
-ACTIVE, STEP, STARTED, PAUSED_UNTIL, EXPECT_RUN = "tour_active", "tour_step_index", "tour_step_started", \
-    "tour_paused_until", "tour_expect_run"
+ACTIVE, STEP, STARTED, PAUSED_UNTIL, EXPECT_RUN = (
+    "tour_active",
+    "tour_step_index",
+    "tour_step_started",
+    "tour_paused_until",
+    "tour_expect_run",
+)
 IDLE_KEY, PACE_KEY = "tour_idle_seconds", "tour_pace"
+FINGERPRINT, FOCUS_SENT, GO_HOME, ENTERED = "tour_fingerprint", "tour_focus_sent", "tour_go_home", "tour_step_entered"
+VISIT = "tour_visit"  # counts step entries: each entry scrolls to its example once
 _TRUE = {"1", "true", "yes", "on"}
+# What a reset keeps: the presenter's own settings, never anything a visitor did.
+PRESENTER_KEYS = ("presenter", "audience", IDLE_KEY, PACE_KEY, "phone_url", "tour_seen_url")
+# URL parameters that belong to the presenter (no widget is bound to them); a reset or a tour step keeps them.
+PRESENTER_PARAMS = ("presenter", "tour", "tour_pace", "tour_idle")
+# Session values that change by themselves (a playing stream, the weeks after launch playing), so a change there
+# is no visitor's touch; the buttons that steer them count their clicks instead (`counted`).
+AUTOMATIC_KEYS = frozenset({"fraud_stream", "fraud_after_state"})
+TOUCHES = "visitor_touches"
 
 
 @dataclass(frozen=True)
 class TourStep:
+    """One stop: the page, what to read aloud, how long, and the scenario.
+
+    `state` holds the typed values the page's widgets take (set through session state, which wins over
+    whatever a visitor left there); `focus` is the text of the heading or metric label of the step's
+    telling example, scrolled to the top of the first screen.
+    """
+
     page: str
     caption: str
     seconds: int = 15
-    query: dict[str, str] = field(default_factory=dict)
+    state: Mapping[str, Any] = field(default_factory=dict)
+    focus: str = ""
 
 
 TOUR: tuple[TourStep, ...] = (
-    TourStep(HOME_PATH, "Machine learning engineers build systems that learn from data instead of following "
-             "fixed rules. Here are four of them, live on this laptop.", 10),
-    TourStep(demo_by_key("recs").path, "Streaming: a model trained on 100,004 real film ratings. A sci-fi "
-             "fan rated seven films; the picks appear at once, each with its reason.", 20,
-             {"recs_preset": "sci-fi fan"}),
-    TourStep(demo_by_key("people").path, "Professional networks: the model reads who knows whom and "
-             "suggests missing connections for David, with mutual friends as the reason.", 20,
-             {"people_person": "David Costa (#17)"}),
-    TourStep(demo_by_key("risk").path, "Hospitals: a 50-year-old with high glucose and BMI. Seven clinical "
-             "measurements give a calibrated risk of diabetes, and the model shows what pushes it up.", 20,
-             {"risk_glu": "180", "risk_bmi": "38", "risk_age": "50", "risk_ped": "0.8"}),
-    TourStep(demo_by_key("fraud").path, "Banks: card payments stream in and each is scored as it arrives; "
-             "press Play and suspicious ones raise an alert with their reasons.", 20,
-             {"fraud_threshold": "0.6"}),
+    TourStep(
+        HOME_PATH,
+        "Machine learning engineers build systems that learn from data instead of following "
+        "fixed rules. Here are four of them, live on this laptop.",
+        10,
+    ),
+    TourStep(
+        demo_by_key("recs").path,
+        "Streaming: a model trained on 100,004 real film ratings. A sci-fi "
+        "fan rated seven films; the picks appear at once, each with its reason.",
+        20,
+        {"recs_preset": "sci-fi fan"},
+        focus="Your top 10",
+    ),
+    TourStep(
+        demo_by_key("people").path,
+        "Professional networks: the model reads who knows whom and "
+        "suggests missing connections for David, with mutual friends as the reason.",
+        20,
+        {"people_graph": "synthetic", "people_person": 17},
+        focus="Pick a person",
+    ),
+    TourStep(
+        demo_by_key("risk").path,
+        "Hospitals: a 50-year-old with high glucose and BMI. Seven clinical "
+        "measurements give a calibrated risk of diabetes, and the model shows what pushes it up.",
+        20,
+        {
+            "risk_data": "Pima diabetes",
+            "risk_glu": 180,
+            "risk_bmi": 38.0,
+            "risk_age": 50,
+            "risk_ped": 0.8,
+            "risk_learn": True,
+        },
+        focus="Risk of diabetes",
+    ),
+    TourStep(
+        demo_by_key("fraud").path,
+        "Banks: card payments stream in and each is scored as it arrives; "
+        "suspicious ones raise an alert with their reasons.",
+        20,
+        {"fraud_threshold": 0.6, "fraud_playing": True, "fraud_speed": "20 per second"},
+        focus="The live stream",
+    ),
 )
 assert {s.page for s in TOUR} >= {d.path for d in DEMOS}
 
@@ -54,18 +124,37 @@ def _now() -> float:
     return time.time()
 
 
+def _presenter_params() -> dict[str, str]:
+    """The presenter's URL parameters, kept across tour steps and resets (a reload resumes the same mode)."""
+    kept = {k: st.query_params[k] for k in PRESENTER_PARAMS if k in st.query_params}
+    if st.session_state.get("presenter"):
+        kept["presenter"] = "1"
+    return kept
+
+
+def _switch(page: str) -> None:
+    """Open `page` with only the presenter's URL parameters.
+
+    `st.switch_page(page)` without parameters calls `st.query_params.clear()`, which raises while any
+    parameter is bound to a widget; replacing them with an explicit mapping never does.
+    """
+    st.switch_page(page, query_params=_presenter_params())
+
+
 def start_tour() -> None:
     st.session_state[ACTIVE] = True
     st.session_state[STEP] = 0
     st.session_state[STARTED] = _now()
     st.session_state[PAUSED_UNTIL] = None
     st.session_state[EXPECT_RUN] = True
+    st.session_state[ENTERED] = True
+    st.session_state[VISIT] = st.session_state.get(VISIT, 0) + 1
 
 
 def begin_tour() -> None:
     """Start the tour from its first step (for a button in a page's script, not a callback)."""
     start_tour()
-    st.switch_page(TOUR[0].page, query_params=TOUR[0].query)
+    _switch(TOUR[0].page)
 
 
 def _stop() -> None:
@@ -73,8 +162,14 @@ def _stop() -> None:
     st.session_state[EXPECT_RUN] = True
 
 
+HELD = float("inf")
+"""`PAUSED_UNTIL` when the presenter pressed Pause: held until Resume, however long the room takes."""
+
+
 def _pause_now() -> None:
-    st.session_state[PAUSED_UNTIL] = _now() + float(st.session_state.get(IDLE_KEY, 30))
+    """A visitor's touch: pause for the idle time (never shortening a presenter's hold)."""
+    until = _now() + float(st.session_state.get(IDLE_KEY, 30))
+    st.session_state[PAUSED_UNTIL] = max(until, st.session_state.get(PAUSED_UNTIL) or 0.0)
 
 
 def _toggle_pause() -> None:
@@ -82,44 +177,103 @@ def _toggle_pause() -> None:
         st.session_state[PAUSED_UNTIL] = None
         st.session_state[STARTED] = _now()
     else:
-        _pause_now()
+        st.session_state[PAUSED_UNTIL] = HELD
     st.session_state[EXPECT_RUN] = True
 
 
 def _go_to(index: int) -> None:
+    """Open step `index`: its scenario's values go straight into session state (they win over a visitor's)."""
     step = TOUR[index % len(TOUR)]
     st.session_state[STEP] = index % len(TOUR)
     st.session_state[STARTED] = _now()
     st.session_state[PAUSED_UNTIL] = None
     st.session_state[EXPECT_RUN] = True
-    st.switch_page(step.page, query_params=step.query)
+    st.session_state[ENTERED] = True
+    st.session_state[VISIT] = st.session_state.get(VISIT, 0) + 1
+    for key, value in step.state.items():
+        st.session_state[key] = value
+    _switch(step.page)
 
 
 def reset_for_next_visitor() -> None:
-    """Forget everything this visitor did; keep only the presenter's own settings."""
-    keep = {k: st.session_state[k] for k in ("presenter", "audience", IDLE_KEY, PACE_KEY, ACTIVE)
-            if k in st.session_state}
+    """Forget everything this visitor did (values, uploads, a joined network, a playing stream) and go home.
+
+    A callback: it runs before any widget of the page exists, so every key may be deleted. The
+    presenter's own settings stay; a running tour starts again from its first step.
+    """
+    touring = bool(st.session_state.get(ACTIVE))
+    keep = {k: st.session_state[k] for k in PRESENTER_KEYS if k in st.session_state}
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state.update(keep)
-    if keep.get(ACTIVE):
+    if touring:
         start_tour()
-    st.session_state["tour_go_home"] = True
-    st.query_params.clear()
+    st.session_state[GO_HOME] = True
 
 
 def _pace() -> float:
     return {"Slow": 1.5, "Normal": 1.0, "Fast": 0.6}.get(st.session_state.get(PACE_KEY, "Normal"), 1.0)
 
 
+def _digest(value: object) -> object:
+    """A comparable summary of one session value. Its repr, not its identity: Streamlit may hand out a
+    new object for the same widget value (an uploaded file) on every read."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    try:
+        return repr(value)[:4000]
+    except Exception:  # noqa: BLE001 - an odd repr must never break the clock
+        return type(value).__name__
+
+
+def counted(callback: Callable[..., object] | None = None) -> Callable[..., object]:
+    """A button's `on_click` that also counts the click, so the tour pauses even when the click changes no
+    other value (adding a rating with no film picked, pausing what is already paused) or changes only values
+    that also change by themselves (stepping the stream)."""
+
+    def on_click(*args: object, **kwargs: object) -> object:
+        st.session_state[TOUCHES] = st.session_state.get(TOUCHES, 0) + 1
+        return callback(*args, **kwargs) if callback is not None else None
+
+    if callback is not None:
+        on_click = functools.wraps(callback)(on_click)
+
+    return on_click
+
+
+def visitor_fingerprint() -> int:
+    """Everything a visitor can change, summarised: a change between two clock ticks is a touch."""
+    parts = []
+    for key in sorted(map(str, st.session_state.keys())):
+        if key.startswith("tour_") or key in AUTOMATIC_KEYS:
+            continue
+        parts.append((key, _digest(st.session_state[key])))
+    return hash(tuple(parts))
+
+
+def _in_fragment_run() -> bool:
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
 @st.fragment(run_every=1.0)
 def _clock() -> None:
     if not st.session_state.get(ACTIVE):
         return
+    now = _now()
+    if _in_fragment_run():  # a visitor's click inside a fragment reruns only that fragment: compare values
+        seen, before = visitor_fingerprint(), st.session_state.get(FINGERPRINT)
+        st.session_state[FINGERPRINT] = seen
+        if before is not None and seen != before:
+            _pause_now()
+        if st.session_state.pop(ENTERED, False):  # the step's page has just finished drawing: its time starts now
+            st.session_state[STARTED] = now
     index = st.session_state.get(STEP, 0)
     step = TOUR[index]
-    now = _now()
     paused_until = st.session_state.get(PAUSED_UNTIL)
+    if paused_until == HELD:
+        st.caption("Paused: the tour waits here until you press Resume.")
+        return
     if paused_until and now < paused_until:
         st.caption(f"Paused while you explore: the tour goes on after {paused_until - now:.0f} s without a touch.")
         return
@@ -133,47 +287,124 @@ def _clock() -> None:
         _go_to(index + 1)
 
 
+# Static CSS and script (the only data in the script is a step's `focus`, a constant of this module,
+# JSON-encoded): the banner stays in view, and each step scrolls its telling example under it.
+_BANNER_CSS = """
+<style>
+[data-testid="stLayoutWrapper"]:has(> .st-key-tour_banner) { position: sticky; top: 3rem; z-index: 990; }
+.st-key-tour_banner { background-color: #ffffff; box-shadow: 0 4px 10px rgba(0, 0, 0, 0.08); border-radius: 0.5rem; }
+.st-key-tour_banner [data-testid="stMarkdownContainer"] p { font-size: 1.05rem; margin-bottom: 0.2rem; }
+</style>
+"""
+_FOCUS_SCRIPT = """
+(() => {
+  const target = %s, token = %s;
+  window.__tourFocus = token;
+  const stop = () => { window.__tourFocus = null; };
+  ["wheel", "touchstart", "keydown", "mousedown"].forEach(e => window.addEventListener(e, stop, {once: true}));
+  const started = Date.now();
+  const find = () => {
+    if (!target) return document.querySelector('[data-testid="stMain"] h1');
+    const nodes = document.querySelectorAll('[data-testid="stMain"] h1, [data-testid="stMain"] h2, '
+      + '[data-testid="stMain"] h3, [data-testid="stMain"] h4, [data-testid="stMetricLabel"]');
+    for (const node of nodes) { if (node.textContent.includes(target)) return node; }
+    return null;
+  };
+  const tick = () => {
+    if (window.__tourFocus !== token || Date.now() - started > 180000) return;
+    const app = document.querySelector('[data-testid="stApp"]');
+    const node = find();
+    if (node && app && app.getAttribute("data-test-script-state") === "notRunning") {
+      const banner = document.querySelector(".st-key-tour_banner");
+      const room = (banner ? banner.getBoundingClientRect().height : 0) + 80;
+      node.style.scrollMarginTop = room + "px";
+      node.scrollIntoView({block: "start"});
+      document.body.setAttribute("data-tour-focused", token);
+      return;
+    }
+    setTimeout(tick, 250);
+  };
+  setTimeout(tick, 250);
+})();
+"""
+
+
+def _focus_script(step: TourStep, token: str) -> str:
+    return "<script>" + _FOCUS_SCRIPT % (json.dumps(step.focus), json.dumps(token)) + "</script>"
+
+
 def _banner() -> None:
     index = st.session_state.get(STEP, 0)
-    with st.container(border=True):
+    st.html(_BANNER_CSS)
+    with st.container(border=True, key="tour_banner"):
         st.markdown(f"**Guided tour · step {index + 1} of {len(TOUR)}**  \n{TOUR[index].caption}")
         _clock()
         pause, nxt, stop = st.columns(3)
         paused = bool(st.session_state.get(PAUSED_UNTIL))
-        pause.button("Resume" if paused else "Pause", key="tour_pause_button", on_click=_toggle_pause,
-                     icon=":material/play_arrow:" if paused else ":material/pause:", width="stretch")
+        pause.button(
+            "Resume" if paused else "Pause",
+            key="tour_pause_button",
+            on_click=_toggle_pause,
+            icon=":material/play_arrow:" if paused else ":material/pause:",
+            width="stretch",
+        )
         if nxt.button("Next step", key="tour_next_button", icon=":material/skip_next:", width="stretch"):
             _go_to(index + 1)
         stop.button("End tour", key="tour_stop_button", on_click=_stop, icon=":material/stop:", width="stretch")
+    token = f"{index}-{st.session_state.get(VISIT, 0)}"
+    if st.session_state.get(FOCUS_SENT) != token and not paused:
+        st.session_state[FOCUS_SENT] = token  # once per step: a visitor's own scrolling is never undone
+        st.html(_focus_script(TOUR[index], token), unsafe_allow_javascript=True)
+
+
+def _read_tour_link() -> None:
+    """`?tour=1` (with `tour_pace`, `tour_idle`) starts the tour once per session."""
+    if "tour_seen_url" in st.session_state:
+        return
+    st.session_state["tour_seen_url"] = True
+    if st.query_params.get("tour", "0").lower() not in _TRUE:
+        return
+    try:
+        st.session_state[IDLE_KEY] = min(max(int(st.query_params.get("tour_idle", 30)), 5), 600)
+    except ValueError:
+        st.session_state[IDLE_KEY] = 30
+    if st.query_params.get("tour_pace") in {"Slow", "Normal", "Fast"}:
+        st.session_state[PACE_KEY] = st.query_params.get("tour_pace")
+    start_tour()
+
+
+def take_baseline() -> None:
+    """After a full run has drawn the page (and set the step's values): what the visitor starts from. Without
+    it the first clock tick took the baseline, and a touch in the step's first second went unnoticed."""
+    if st.session_state.get(ACTIVE):
+        st.session_state[FINGERPRINT] = visitor_fingerprint()
 
 
 def tour_controls() -> None:
     """Sidebar controls and, while touring, the caption banner; call once per full run from app.py."""
-    if st.session_state.pop("tour_go_home", False):
-        st.switch_page(HOME_PATH)
+    if st.session_state.pop(GO_HOME, False):
+        _switch(HOME_PATH)
     st.session_state.setdefault(IDLE_KEY, 30)
     st.session_state.setdefault(PACE_KEY, "Normal")
-    if "tour_seen_url" not in st.session_state:
-        st.session_state["tour_seen_url"] = True
-        if st.query_params.get("tour", "0").lower() in _TRUE:
-            try:
-                st.session_state[IDLE_KEY] = min(max(int(st.query_params.get("tour_idle", 30)), 5), 600)
-            except ValueError:
-                st.session_state[IDLE_KEY] = 30
-            if st.query_params.get("tour_pace") in {"Slow", "Normal", "Fast"}:
-                st.session_state[PACE_KEY] = st.query_params.get("tour_pace")
-            start_tour()
+    _read_tour_link()
     if st.session_state.get(ACTIVE) and not st.session_state.pop(EXPECT_RUN, False):
         _pause_now()  # a visitor touched a control: let them explore
+    st.session_state[FINGERPRINT] = None  # this run may change values itself; the next tick takes a new baseline
     with st.sidebar:
         touring = st.session_state.get(ACTIVE)
-        if not touring and st.button("Start guided tour", key="tour_start_button", icon=":material/tour:",
-                                     width="stretch"):
+        if not touring and st.button(
+            "Start guided tour", key="tour_start_button", icon=":material/tour:", width="stretch"
+        ):
             begin_tour()
         with st.expander("Tour settings"):
             st.number_input("Resume after (s idle)", min_value=5, max_value=600, step=5, key=IDLE_KEY)
             st.segmented_control("Pace", ["Slow", "Normal", "Fast"], key=PACE_KEY)
-        st.button("Reset for the next visitor", key="tour_reset_button", on_click=reset_for_next_visitor,
-                  icon=":material/restart_alt:", width="stretch")
+        st.button(
+            "Reset for the next visitor",
+            key="tour_reset_button",
+            on_click=reset_for_next_visitor,
+            icon=":material/restart_alt:",
+            width="stretch",
+        )
     if st.session_state.get(ACTIVE):
         _banner()

@@ -10,8 +10,23 @@ from models.fraud.simulator import SimulationConfig, expected_fraud_rate, simula
 from models.fraud.train import DEFAULT_FEATURES, DEFAULT_MODEL, MODELS, FraudModel, Split, score, time_split, train
 
 __all__ = [
-    "BASELINE_FEATURES", "EXTRA_FEATURES", "FEATURE_SETS", "DEFAULT_FEATURES", "DEFAULT_MODEL", "MODELS",
-    "FraudModel", "Metrics", "SimulationConfig", "Split",
-    "add_features", "card_precision_at_k", "evaluate_scores", "expected_fraud_rate", "score", "simulate",
-    "threshold_table", "time_split", "train",
+    "BASELINE_FEATURES",
+    "EXTRA_FEATURES",
+    "FEATURE_SETS",
+    "DEFAULT_FEATURES",
+    "DEFAULT_MODEL",
+    "MODELS",
+    "FraudModel",
+    "Metrics",
+    "SimulationConfig",
+    "Split",
+    "add_features",
+    "card_precision_at_k",
+    "evaluate_scores",
+    "expected_fraud_rate",
+    "score",
+    "simulate",
+    "threshold_table",
+    "time_split",
+    "train",
 ]

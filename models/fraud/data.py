@@ -1,33 +1,27 @@
 """The bank a page or the command line works on: simulated, featured, split and cached.
 
-The default bank (the handbook's configuration and seed) is kept on disk as parquet under
-`models.common.cache_dir()`, so a fresh server shows the page in about a second; the file is
-rebuilt whenever it is missing or unreadable.
+The default bank (the handbook's configuration, trimmed to the days a page needs) is kept in the disk
+cache (`models.disk_cache`), so a fresh server shows the page in about a second; it is rebuilt whenever it
+is missing, unreadable or made by older code.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-from collections.abc import Callable
-
 import pandas as pd
 
-from models.common import DEFAULT_SEED, cache_dir, disk_cached_table, table_cache_path
+from models.common import DEFAULT_SEED
+from models.disk_cache import disk_cache
 from models.fraud.features import add_features
 from models.fraud.simulator import SimulationConfig, simulate
 from models.fraud.train import time_split
 
-__all__ = ["FEATURE_VERSION", "load_bank", "keep_days_for_split", "disk_cached", "disk_cache_ready"]
-
-FEATURE_VERSION = 1
-log = logging.getLogger(__name__)
-
-
-def _cache_file(config: SimulationConfig, seed: int):
-    digest = hashlib.sha1(json.dumps([config.as_dict(), seed, FEATURE_VERSION], default=str).encode()).hexdigest()
-    return cache_dir() / f"fraud_bank_{digest[:12]}.parquet"
+__all__ = [
+    "default_bank",
+    "load_bank",
+    "keep_days_for_split",
+    "simulated_period",
+    "history_for",
+]
 
 
 def keep_days_for_split(data: pd.DataFrame, history_days: int = 45) -> pd.DataFrame:
@@ -39,33 +33,57 @@ def keep_days_for_split(data: pd.DataFrame, history_days: int = 45) -> pd.DataFr
     return data[(days >= first) & (days <= last)].reset_index(drop=True)
 
 
-def load_bank(config: SimulationConfig | None = None, seed: int = DEFAULT_SEED, *, disk_cache: bool = True,
-              trim: bool = True) -> pd.DataFrame:
+def load_bank(
+    config: SimulationConfig | None = None, seed: int = DEFAULT_SEED, *, disk_cache: bool = True, trim: bool = True
+) -> pd.DataFrame:
     """Simulated payments with every feature (trimmed to the days a page needs when `trim`)."""
     config = (config or SimulationConfig()).validate()
-    use_disk = disk_cache and config == SimulationConfig() and trim
-    path = _cache_file(config, seed)
-    if use_disk and path.exists():
-        try:
-            return pd.read_parquet(path)
-        except Exception as err:  # noqa: BLE001 - any unreadable cache is simply rebuilt
-            log.warning("rebuilding unreadable %s: %s", path, err)
+    if disk_cache and trim and config == SimulationConfig():
+        return default_bank(seed)
+    return _build(config, seed, trim=trim)
+
+
+COMPACT_INTEGERS = {
+    "TRANSACTION_ID": "int32",
+    "CUSTOMER_ID": "int32",
+    "TERMINAL_ID": "int32",
+    "TX_TIME_SECONDS": "int32",  # at most 2**31 s: 68 years of simulated time
+    "TX_TIME_DAYS": "int16",
+}
+"""Integer columns that fit smaller types: the page keeps the bank in memory for the whole day (issue 16)."""
+
+
+def _build(config: SimulationConfig, seed: int, *, trim: bool) -> pd.DataFrame:
     data = add_features(simulate(config, seed))
-    if trim:
-        data = keep_days_for_split(data)
-    if use_disk:
-        try:
-            data.to_parquet(path, index=False)
-        except OSError as err:
-            log.warning("could not write %s: %s", path, err)
-    return data
+    data = keep_days_for_split(data) if trim else data
+    return data.astype({c: t for c, t in COMPACT_INTEGERS.items() if c in data.columns})
 
 
-def disk_cached(kind: str, key: object, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    """A derived fraud table (learning curve, arena) on disk, keyed by its parameters and feature version."""
-    return disk_cached_table(f"fraud_{kind}", [key, FEATURE_VERSION], compute)
+@disk_cache("models.fraud")
+def default_bank(seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """The handbook's bank, featured and trimmed, kept on disk: the slowest step of a fresh server."""
+    return _build(SimulationConfig(), seed, trim=True)
 
 
-def disk_cache_ready(kind: str, key: object) -> bool:
-    """Whether `disk_cached(kind, key, ...)` would answer without computing."""
-    return table_cache_path(f"fraud_{kind}", [key, FEATURE_VERSION]).exists()
+def simulated_period(config: SimulationConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day of the simulation and the day after its last: the dates a payment may carry."""
+    start = pd.Timestamp(config.start_date).normalize()
+    return start, start + pd.Timedelta(days=config.n_days)
+
+
+def history_for(
+    config: SimulationConfig, seed: int, payments: pd.DataFrame, bank: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The bank's past that `payments` need for their features: the (trimmed) `bank` when it covers
+    their windows, else the whole simulation (raw columns only; a few seconds, nothing kept)."""
+    from models.fraud.explain import HISTORY_DAYS
+
+    bank = bank if bank is not None else load_bank(config, seed)
+    if payments.empty:
+        return bank
+    when = pd.to_datetime(payments["TX_DATETIME"])
+    covered = (
+        when.min() - pd.Timedelta(days=HISTORY_DAYS) >= bank["TX_DATETIME"].min()
+        and when.max() <= bank["TX_DATETIME"].max()
+    )
+    return bank if covered else simulate(config, seed)

@@ -53,8 +53,9 @@ def _latency_ms(fitted, row: pd.DataFrame, repeats: int = 15) -> float:
     return float(np.median(times) * 1000)
 
 
-def model_arena(split: Split, seed: int = DEFAULT_SEED, default: str = DEFAULT_MODEL,
-                forest_trees: int = 100) -> pd.DataFrame:
+def model_arena(
+    split: Split, seed: int = DEFAULT_SEED, default: str = DEFAULT_MODEL, forest_trees: int = 100
+) -> pd.DataFrame:
     """Every family on the same split: average precision, fit seconds, one-payment latency (ms),
     plus AUC and card precision@100 for the table."""
     rows = []
@@ -161,8 +162,12 @@ FORMULAS: tuple[Formula, ...] = (
 
 
 def reproduction_script(
-    n_customers: int = 5_000, n_days: int = 183, fraud_multiplier: float = 1.0,
-    scenarios: tuple[int, ...] = (1, 2, 3), model: str = DEFAULT_MODEL, seed: int = DEFAULT_SEED,
+    n_customers: int = 5_000,
+    n_days: int = 183,
+    fraud_multiplier: float = 1.0,
+    scenarios: tuple[int, ...] = (1, 2, 3),
+    model: str = DEFAULT_MODEL,
+    seed: int = DEFAULT_SEED,
     params: dict | None = None,
 ) -> str:
     """A short runnable script printing the page's test metrics for these parameters."""

@@ -13,12 +13,34 @@ import pandas as pd
 from models.common import InputError
 from models.fraud.features import DAY, DELAY_DAYS, FEATURE_LABELS, add_features
 from models.fraud.train import FraudModel, day_zero, score
-from models.uploads import RowProblem, numeric_column_problems, read_table, require_columns
+from models.uploads import (
+    MB,
+    RowProblem,
+    date_column_problems,
+    numeric_column_problems,
+    read_table,
+    require_columns,
+    whole_number_column,
+)
 
-__all__ = ["featurise_new", "reasons", "feature_effects", "read_upload", "score_upload", "UPLOAD_COLUMNS"]
+__all__ = [
+    "featurise_new",
+    "reasons",
+    "feature_effects",
+    "crafted_note",
+    "first_morning",
+    "read_upload",
+    "score_upload",
+    "UPLOAD_COLUMNS",
+    "HISTORY_DAYS",
+    "MAX_UPLOAD_ROWS",
+]
 
 UPLOAD_COLUMNS = ("TX_DATETIME", "CUSTOMER_ID", "TERMINAL_ID", "TX_AMOUNT")
 _HISTORY_DAYS = 30 + DELAY_DAYS + 1
+HISTORY_DAYS = _HISTORY_DAYS
+"""Days of the bank's past a new payment's features look back on (30-day windows behind a 7-day delay)."""
+MAX_UPLOAD_ROWS = 20_000
 
 
 def featurise_new(history: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
@@ -66,8 +88,9 @@ def reasons(row: pd.Series, *, limit: int = 3) -> list[str]:
     if frauds7 >= 1:
         found.append((3 + frauds7, f"terminal had {frauds7:.0f} confirmed fraud{'s' * (frauds7 > 1)} in a recent week"))
     elif frauds30 >= 1:
-        found.append((2 + frauds30 / 3, f"terminal had {frauds30:.0f} confirmed fraud{'s' * (frauds30 > 1)} "
-                                        "in the past month"))
+        found.append(
+            (2 + frauds30 / 3, f"terminal had {frauds30:.0f} confirmed fraud{'s' * (frauds30 > 1)} in the past month")
+        )
     today = float(row.get("CUSTOMER_ID_NB_TX_1DAY_WINDOW", 0.0))
     usual = float(row.get("CUSTOMER_ID_NB_TX_30DAY_WINDOW", 0.0)) / 30
     if today >= 4 and today >= 3 * max(usual, 0.5):
@@ -90,30 +113,39 @@ def feature_effects(model: FraudModel, row: pd.DataFrame, reference: pd.Series) 
     return pd.Series(base - changed, index=labels)
 
 
-def read_upload(source, n_customers: int, n_terminals: int, start: pd.Timestamp, end: pd.Timestamp,
-                max_bytes: int = 2 * 1024 * 1024) -> tuple[pd.DataFrame, list[RowProblem]]:
-    """Parse a CSV of raw payments; return the good rows and one problem per bad cell."""
+def read_upload(
+    source, n_customers: int, n_terminals: int, start: pd.Timestamp, end: pd.Timestamp, max_bytes: int = 2 * MB
+) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """Parse a CSV of raw payments; return the good rows and one problem per bad cell.
+
+    Payments must fall in the simulated period, from `start` up to (not including) `end`: the bank's
+    cards and terminals have no history outside it.
+    """
     raw = read_table(source, max_bytes=max_bytes)
     require_columns(raw, UPLOAD_COLUMNS)
-    if len(raw) > 20_000:
-        raise InputError(f"the file has {len(raw):,} rows; the limit is 20,000")
-    frame, problems = numeric_column_problems(
-        raw, {"CUSTOMER_ID": (0, n_customers - 1), "TERMINAL_ID": (0, n_terminals - 1), "TX_AMOUNT": (0, 100_000)}
-    )
-    when = pd.to_datetime(raw["TX_DATETIME"], errors="coerce", format="mixed")
-    for idx in np.flatnonzero(when.isna().to_numpy()):
-        problems.append(RowProblem(int(idx) + 1, "TX_DATETIME", f"{raw['TX_DATETIME'].iloc[idx]!r} is not a date"))
-    outside = when.notna() & ((when < start) | (when > end))
+    if len(raw) > MAX_UPLOAD_ROWS:
+        raise InputError(f"the file has {len(raw):,} rows; the limit is {MAX_UPLOAD_ROWS:,}")
+    frame, problems = numeric_column_problems(raw, {"TX_AMOUNT": (0, 100_000)})
+    for column, count in (("CUSTOMER_ID", n_customers), ("TERMINAL_ID", n_terminals)):
+        ids, bad = whole_number_column(raw[column], column)
+        problems += [p for p in bad if p.message != "the value is missing"]
+        outside = ids.notna() & ((ids < 0) | (ids > count - 1))
+        for idx in np.flatnonzero(outside.to_numpy()):
+            problems.append(RowProblem(int(idx) + 1, column, f"{ids.iloc[idx]:.0f} is outside 0 to {count - 1}"))
+        frame[column] = ids.where(~outside)
+    when, bad = date_column_problems(raw["TX_DATETIME"], "TX_DATETIME")
+    problems += [p for p in bad if p.message != "the value is missing"]
+    last = end - pd.Timedelta(days=1)
+    outside = when.notna() & ((when < start) | (when >= end))
     for idx in np.flatnonzero(outside.to_numpy()):
-        problems.append(RowProblem(int(idx) + 1, "TX_DATETIME",
-                                   f"{when.iloc[idx]} is outside the simulated period "
-                                   f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"))
+        problems.append(
+            RowProblem(
+                int(idx) + 1,
+                "TX_DATETIME",
+                f"{when.iloc[idx]} is outside the simulated period {start:%Y-%m-%d} to {last:%Y-%m-%d}",
+            )
+        )
     frame["TX_DATETIME"] = when.where(~outside)
-    for column in ("CUSTOMER_ID", "TERMINAL_ID"):
-        whole = frame[column].notna() & (frame[column] % 1 != 0)
-        for idx in np.flatnonzero(whole.to_numpy()):
-            problems.append(RowProblem(int(idx) + 1, column, f"{frame[column].iloc[idx]:g} is not a whole number"))
-        frame.loc[whole, column] = np.nan
     blank = frame[list(UPLOAD_COLUMNS)].isna()
     reported = {(p.row, p.column) for p in problems}
     for idx, column in zip(*np.nonzero(blank.to_numpy()), strict=True):
@@ -124,6 +156,7 @@ def read_upload(source, n_customers: int, n_terminals: int, start: pd.Timestamp,
     good["row"] = good.index + 1
     good["CUSTOMER_ID"] = good["CUSTOMER_ID"].astype(np.int64)
     good["TERMINAL_ID"] = good["TERMINAL_ID"].astype(np.int64)
+    good["TX_DATETIME"] = good["TX_DATETIME"].astype("datetime64[ns]")
     return good.reset_index(drop=True), sorted(problems, key=lambda p: (p.row, p.column))
 
 
@@ -138,3 +171,36 @@ def score_upload(model: FraudModel, history: pd.DataFrame, good: pd.DataFrame, t
     out["alert"] = scores >= threshold
     out["reasons"] = ["; ".join(reasons(r)) or "nothing unusual" for _, r in featured.iterrows()]
     return out
+
+
+def crafted_note(amount: float, score_value: float, effects: pd.Series, *, amount_rule: float | None) -> str:
+    """What a made-up payment's verdict really rests on, in words computed from its numbers.
+
+    `amount_rule` is the simulator's scenario-1 line (every payment above it is fraud), or None when that
+    scenario is off. `effects` are `feature_effects` (score drop when one feature is set back to typical).
+    """
+    notes = []
+    if amount_rule is not None and amount > amount_rule:
+        notes.append(
+            f"In this simulated bank every payment above €{amount_rule:,.0f} is fraud (the handbook's "
+            "scenario 1), and the model learned that rule, so no trick hides such an amount. To beat the "
+            f"detector, stay under €{amount_rule:,.0f} and spend like the card usually does."
+        )
+    largest = float(effects.abs().max()) if len(effects) else 0.0
+    if score_value >= 0.5 and largest < 0.5 * score_value:
+        notes.append(
+            f"No single feature explains this score of {score_value:.2f}: setting any one back to a typical "
+            f"value lowers it by at most {largest:.2f}, because other features carry the same signal "
+            "(the amount also shows in the features that compare it with the card's habits)."
+        )
+    return " ".join(notes)
+
+
+def first_morning(test: pd.DataFrame, hour: int = 8) -> int:
+    """Position of the first payment at or after `hour` o'clock on the test week's first day, so a live
+    stream starts with the bank's working day, not with a handful of night-time payments."""
+    times = pd.to_datetime(test["TX_DATETIME"]).reset_index(drop=True)
+    if times.empty:
+        return 0
+    later = np.flatnonzero((times >= times.iloc[0].normalize() + pd.Timedelta(hours=hour)).to_numpy())
+    return int(later[0]) if len(later) else 0

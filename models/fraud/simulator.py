@@ -24,21 +24,39 @@ from models.common import DEFAULT_SEED, InputError
 __all__ = [
     "SimulationConfig",
     "LIMITS",
-    "RAW_COLUMNS",
     "simulate",
     "expected_fraud_rate",
     "SCENARIO_NAMES",
+    "DRIFTS",
 ]
 
 SECONDS_PER_DAY = 86_400
 GRID_SIZE = 100.0
-RAW_COLUMNS = ("TRANSACTION_ID", "TX_DATETIME", "CUSTOMER_ID", "TERMINAL_ID", "TX_AMOUNT")
 SCENARIO_NAMES = {
     0: "genuine",
     1: "1: amount over the threshold",
     2: "2: compromised terminal",
     3: "3: compromised card",
+    4: "4: the drift's new tactic",
 }
+
+# After-launch drift (issue 19): from `drift_day`, fraudsters change tactics or ordinary spending changes.
+# Off ("none") by default, so every figure measured without drift stands. Sources and reasoning:
+# data/card_transactions.md, "Drift after launch".
+DRIFTS = {
+    "none": "nothing changes",
+    "small-amounts": "fraud moves to ordinary amounts: no more frauds over 220 or at 5x; a ring steals 5x "
+    "more cards and empties them in quick bursts at the card's usual amounts and terminals",
+    "night-merchants": "fraud moves to night hours at new merchants: compromised terminals stop; a ring steals "
+    "10x more cards and pays with them at night at terminals opened in the last week",
+    "holiday": "ordinary spending changes (a holiday season): genuine payments are 60 % larger and 35 % more "
+    "frequent, so big amounts no longer mean fraud",
+}
+HOLIDAY_AMOUNT, HOLIDAY_EXTRA = 1.6, 0.35
+NEW_MERCHANT_DAYS = 7
+SMALL_AMOUNTS_RATE, NEW_MERCHANTS_RATE = 5.0, 10.0
+"""Cards stolen a day by the new tactic, in multiples of the book's 3 per 5,000 cards: about as many victims a
+day as the compromised terminals of scenario 2 had, which is what a tactic that replaces them must reach."""
 
 # Bounds that keep every run to seconds on a 2-core laptop (issue 7: no slider may stall the app).
 LIMITS = {
@@ -69,6 +87,8 @@ class SimulationConfig:
     amount_threshold: float = 220.0
     terminal_days: int = 28
     card_days: int = 14
+    drift: str = "none"
+    drift_day: int = 0
 
     def validate(self) -> SimulationConfig:
         for name, (low, high) in LIMITS.items():
@@ -77,6 +97,10 @@ class SimulationConfig:
                 raise InputError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
         if not set(self.scenarios) <= {1, 2, 3}:
             raise InputError(f"scenarios must be among 1, 2, 3, got {self.scenarios}")
+        if self.drift not in DRIFTS:
+            raise InputError(f"unknown drift {self.drift!r}; choose from {', '.join(DRIFTS)}")
+        if self.drift != "none" and not 31 <= self.drift_day < self.n_days:
+            raise InputError(f"drift_day must be between 31 and {self.n_days - 1}, got {self.drift_day}")
         try:
             pd.Timestamp(self.start_date)
         except ValueError:
@@ -92,7 +116,17 @@ class SimulationConfig:
         return 3.0 * self.n_customers / 5_000 * self.fraud_multiplier
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The parameters; without the drift ones when there is no drift, so caches keyed by a
+        no-drift configuration keep their names."""
+        out = asdict(self)
+        if self.drift == "none":
+            del out["drift"], out["drift_day"]
+        return out
+
+    def stopped(self, scenario: int, days: np.ndarray) -> np.ndarray:
+        """Payments on which an old fraud scenario no longer acts because fraudsters moved on."""
+        moved = {"small-amounts": (1, 3), "night-merchants": (2,)}.get(self.drift, ())
+        return (days >= self.drift_day) if scenario in moved else np.zeros(days.shape, dtype=bool)
 
 
 def _daily_counts(rate: float, n_days: int, rng: np.random.Generator) -> np.ndarray:
@@ -166,7 +200,7 @@ def _add_frauds(tx: pd.DataFrame, config: SimulationConfig, rng: np.random.Gener
     days = tx["TX_TIME_DAYS"].to_numpy()
 
     if 1 in config.scenarios:
-        big = amount > config.amount_threshold
+        big = (amount > config.amount_threshold) & ~config.stopped(1, days)
         fraud[big], scenario[big] = 1, 1
 
     if 2 in config.scenarios:
@@ -178,7 +212,7 @@ def _add_frauds(tx: pd.DataFrame, config: SimulationConfig, rng: np.random.Gener
             hit[chosen, d] += 1
         active = np.cumsum(hit, axis=1)
         active[:, config.terminal_days :] -= np.cumsum(hit, axis=1)[:, : -config.terminal_days]
-        compromised = active[tx["TERMINAL_ID"].to_numpy(), days] > 0
+        compromised = (active[tx["TERMINAL_ID"].to_numpy(), days] > 0) & ~config.stopped(2, days)
         fraud[compromised], scenario[compromised] = 1, 2
 
     if 3 in config.scenarios:
@@ -186,9 +220,13 @@ def _add_frauds(tx: pd.DataFrame, config: SimulationConfig, rng: np.random.Gener
         # are fraudulent, with five times the amount.
         n_per_day = _daily_counts(config.cards_per_day, n_days, rng)
         event_day = np.repeat(np.arange(n_days), n_per_day)
-        event_card = np.concatenate(
-            [rng.choice(config.n_customers, size=min(k, config.n_customers), replace=False) for k in n_per_day]
-        ).astype(np.int64) if n_per_day.sum() else np.zeros(0, np.int64)
+        event_card = (
+            np.concatenate(
+                [rng.choice(config.n_customers, size=min(k, config.n_customers), replace=False) for k in n_per_day]
+            ).astype(np.int64)
+            if n_per_day.sum()
+            else np.zeros(0, np.int64)
+        )
         by_card = np.lexsort((days, tx["CUSTOMER_ID"].to_numpy()))
         keys = tx["CUSTOMER_ID"].to_numpy()[by_card] * n_days + days[by_card]
         event, position = _window_members(keys, event_card * n_days + event_day, config.card_days)
@@ -198,6 +236,7 @@ def _add_frauds(tx: pd.DataFrame, config: SimulationConfig, rng: np.random.Gener
             sizes = np.bincount(event, minlength=event_card.size)
             rank = np.arange(event.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
             chosen = np.unique(by_card[position[rank < (sizes // 3)[event]]])
+            chosen = chosen[~config.stopped(3, days[chosen])]
             amount[chosen] = np.round(amount[chosen] * 5, 2)
             fraud[chosen], scenario[chosen] = 1, 3
 
@@ -208,6 +247,116 @@ def _add_frauds(tx: pd.DataFrame, config: SimulationConfig, rng: np.random.Gener
     return out
 
 
+def _new_payments(
+    tx: pd.DataFrame,
+    rows: np.ndarray,
+    day: np.ndarray,
+    seconds_in_day: np.ndarray,
+    amount: np.ndarray,
+    terminal: np.ndarray,
+    fraud: int,
+    scenario: int,
+) -> pd.DataFrame:
+    """Payments added by a drift: the cards of `tx.iloc[rows]` paying on `day` at `terminal`."""
+    seconds = day.astype(np.int64) * SECONDS_PER_DAY + seconds_in_day.astype(np.int64)
+    start = tx["TX_DATETIME"].iloc[0].normalize() - pd.Timedelta(days=int(tx["TX_TIME_DAYS"].iloc[0]))
+    return pd.DataFrame(
+        {
+            "TX_DATETIME": start + pd.to_timedelta(seconds, unit="s"),
+            "CUSTOMER_ID": tx["CUSTOMER_ID"].to_numpy()[rows],
+            "TERMINAL_ID": terminal.astype(np.int64),
+            "TX_AMOUNT": np.round(np.maximum(amount, 1.0), 2),
+            "TX_TIME_SECONDS": seconds,
+            "TX_TIME_DAYS": day.astype(np.int64),
+            "TX_FRAUD": np.int8(fraud),
+            "TX_FRAUD_SCENARIO": np.int8(scenario),
+        }
+    )
+
+
+def _daytime(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Seconds into the day, as the genuine payments' N(12 h, 20,000 s), kept inside the day."""
+    return np.clip(rng.normal(SECONDS_PER_DAY / 2, 20_000, size=n), 1, SECONDS_PER_DAY - 1)
+
+
+def _stolen_cards(
+    tx: pd.DataFrame, config: SimulationConfig, rng: np.random.Generator, rate: float
+) -> tuple[np.ndarray, ...]:
+    """Cards stolen from the drift day on, at `rate` times the book's scenario-3 rate (a fraud ring): for
+    each, a genuine payment of the card before the drift (to copy its habits) and the day of the theft."""
+    days = tx["TX_TIME_DAYS"].to_numpy()
+    first = config.drift_day
+    n_stolen = _daily_counts(rate * config.cards_per_day, config.n_days - first, rng)
+    stolen_day = np.repeat(np.arange(first, config.n_days), n_stolen)
+    history = np.flatnonzero((days < first) & (tx["TX_FRAUD"].to_numpy() == 0))
+    return history[rng.integers(history.size, size=stolen_day.size)], stolen_day  # weighted by use
+
+
+def _spree(
+    example: np.ndarray, stolen_day: np.ndarray, per_day: np.ndarray, spree_days: int, n_days: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the example payment, the day) of each fraudulent payment: `per_day[card, i]` on day i of the spree."""
+    card = np.repeat(np.repeat(np.arange(stolen_day.size), spree_days), per_day.ravel())
+    day = np.repeat((stolen_day[:, None] + np.arange(spree_days)).ravel(), per_day.ravel())
+    keep = day < n_days
+    return example[card[keep]], day[keep]
+
+
+def _add_drift(tx: pd.DataFrame, config: SimulationConfig, rng: np.random.Generator) -> pd.DataFrame:
+    """From `drift_day` on, change the world as `config.drift` says (see DRIFTS)."""
+    days = tx["TX_TIME_DAYS"].to_numpy()
+    after = days >= config.drift_day
+    amount = tx["TX_AMOUNT"].to_numpy()
+    if config.drift == "holiday":
+        genuine = after & (tx["TX_FRAUD"].to_numpy() == 0)
+        tx = tx.assign(TX_AMOUNT=np.where(genuine, np.round(amount * HOLIDAY_AMOUNT, 2), amount))
+        copy = np.flatnonzero(genuine)[rng.random(int(genuine.sum())) < HOLIDAY_EXTRA]
+        added = _new_payments(
+            tx,
+            copy,
+            days[copy],
+            _daytime(rng, copy.size),
+            tx["TX_AMOUNT"].to_numpy()[copy] * rng.uniform(0.7, 1.3, copy.size),
+            tx["TERMINAL_ID"].to_numpy()[copy],
+            0,
+            0,
+        )
+    elif config.drift == "small-amounts":
+        # On 3 of 7 days a stolen card is emptied in a burst of 3-6 payments within half an hour, each like
+        # the owner's usual payments (0.6-1.4x the median), at a terminal the owner uses.
+        example, stolen_day = _stolen_cards(tx, config, rng, SMALL_AMOUNTS_RATE)
+        burst = rng.integers(3, 7, size=(stolen_day.size, 7)) * (rng.random((stolen_day.size, 7)) < 3 / 7)
+        example, day = _spree(example, stolen_day, burst, 7, config.n_days)
+        first_of_burst = np.r_[True, (example[1:] != example[:-1]) | (day[1:] != day[:-1])]
+        burst_id = np.cumsum(first_of_burst) - 1
+        when = _daytime(rng, int(burst_id.max()) + 1 if burst_id.size else 0)[burst_id]
+        when = np.clip(when + rng.uniform(0, 1800, example.size), 1, SECONDS_PER_DAY - 1)
+        usual = tx[~after].groupby("CUSTOMER_ID")["TX_AMOUNT"].median()
+        typical = usual.reindex(tx["CUSTOMER_ID"].to_numpy()[example]).to_numpy()
+        added = _new_payments(
+            tx,
+            example,
+            day,
+            when,
+            typical * rng.uniform(0.6, 1.4, day.size),
+            tx["TERMINAL_ID"].to_numpy()[example],
+            1,
+            4,
+        )
+    else:  # night-merchants
+        example, stolen_day = _stolen_cards(tx, config, rng, NEW_MERCHANTS_RATE)
+        per_day = rng.poisson(1.5, size=(stolen_day.size, NEW_MERCHANT_DAYS))
+        example, day = _spree(example, stolen_day, per_day, NEW_MERCHANT_DAYS, config.n_days)
+        # Two merchants open each day (new terminal ids); fraudsters use those opened in the last week.
+        opened = config.n_terminals + 2 * (day - config.drift_day) - rng.integers(0, 2 * NEW_MERCHANT_DAYS, day.size)
+        terminal = np.maximum(opened, config.n_terminals)
+        night = rng.uniform(0, 5 * 3600, day.size)
+        added = _new_payments(tx, example, day, night, rng.uniform(5, 150, day.size), terminal, 1, 4)
+    out = pd.concat([tx, added], ignore_index=True).sort_values(["TX_TIME_SECONDS", "CUSTOMER_ID"], kind="stable")
+    out["TRANSACTION_ID"] = np.arange(len(out), dtype=np.int64)
+    return out.reset_index(drop=True)
+
+
 def simulate(config: SimulationConfig | None = None, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Simulate a bank's card payments, sorted by time, with fraud labels and their scenario.
 
@@ -216,7 +365,8 @@ def simulate(config: SimulationConfig | None = None, seed: int = DEFAULT_SEED) -
     """
     config = (config or SimulationConfig()).validate()
     rng = np.random.default_rng(seed)
-    return _add_frauds(_genuine_transactions(config, rng), config, rng)
+    tx = _add_frauds(_genuine_transactions(config, rng), config, rng)
+    return tx if config.drift == "none" else _add_drift(tx, config, rng)  # drawn last: no-drift draws stand
 
 
 def expected_fraud_rate(config: SimulationConfig | None = None) -> float:

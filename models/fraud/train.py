@@ -110,8 +110,9 @@ def time_split(
     end_test = start + train_days + delay_days + test_days
     first_day = int(data["TX_TIME_DAYS"].min())
     if start < first_day or end_test > n_days:
-        raise InputError(f"the split needs days {start} to {end_test - 1} but the data have days "
-                         f"{first_day} to {n_days - 1}")
+        raise InputError(
+            f"the split needs days {start} to {end_test - 1} but the data have days {first_day} to {n_days - 1}"
+        )
     days = data["TX_TIME_DAYS"].to_numpy()
     train = data[(days >= start) & (days < start + train_days)]
     known = set(train.loc[train["TX_FRAUD"] == 1, "CUSTOMER_ID"])
@@ -124,8 +125,9 @@ def time_split(
         today = data[days == day]
         parts.append(today[~today["CUSTOMER_ID"].isin(known)])
     test = pd.concat(parts)
-    return Split(train, test, (start, start + train_days - 1),
-                 (start + train_days + delay_days, end_test - 1), delay_days)
+    return Split(
+        train, test, (start, start + train_days - 1), (start + train_days + delay_days, end_test - 1), delay_days
+    )
 
 
 def make_pipeline(model: str = DEFAULT_MODEL, seed: int = DEFAULT_SEED, **params) -> Pipeline:
@@ -151,8 +153,9 @@ STEPPED_MODELS = ("forest", "isolation")
 re-predicts every earlier tree, so eight steps took 14 s against 3 s in one go; it fits in one go."""
 
 
-def _fit_in_steps(pipeline: Pipeline, x: np.ndarray, y: np.ndarray | None,
-                  on_progress: Callable[[float], None]) -> None:
+def _fit_in_steps(
+    pipeline: Pipeline, x: np.ndarray, y: np.ndarray | None, on_progress: Callable[[float], None]
+) -> None:
     """Grow a forest a slice of its trees at a time, calling `on_progress(share done)` in between.
 
     scikit-learn's warm start continues the same fit (forests skip the seeds already drawn), so the model

@@ -1,0 +1,1 @@
+"""Per-demo page sections: each page file reads as its storyboard and calls these."""
