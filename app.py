@@ -31,5 +31,5 @@ if is_presenter() and navigation.url_path != "":
     with st.sidebar:
         phone_qr(width=150)
 navigation.run()
-take_baseline()  # a touch from the first moment on pauses the tour
 report_ignored_links(asked_by_link, link_notice, final=True)  # what the page did not name
+take_baseline()  # last, once every value of this run is set: a touch from the first moment on pauses the tour

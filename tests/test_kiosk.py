@@ -141,6 +141,38 @@ def test_the_baseline_is_taken_when_the_step_has_drawn_so_a_first_second_touch_c
     assert at.session_state["tour_fingerprint"] is not None
 
 
+@pytest.mark.timeout(1800)
+def test_a_step_that_has_drawn_is_its_own_baseline_so_no_touch_is_seen_without_one():
+    """The recs page records which link values it reported (a private key) and app.py removed it after the
+    baseline: the clock's first tick saw a 'touch' on every step and paused the tour by itself."""
+    from ui.tour import fingerprint_of
+
+    at = open_app(query={"tour": "1"})
+    at.button(key="tour_next_button").click().run()  # step 2: the recs page on the sci-fi preset
+    assert_no_exception(at)
+    assert at.session_state["tour_step_index"] == 1
+    assert at.session_state["tour_fingerprint"] == fingerprint_of(at.session_state.to_dict())
+    assert at.session_state["tour_paused_until"] is None
+
+
+@pytest.mark.timeout(1800)
+def test_pause_holds_even_when_the_clock_paused_for_a_touch_after_the_label_was_drawn():
+    """The banner's label is drawn in a full run; the clock (a fragment) pauses for a touch in between. The old
+    toggle read the state at click time, so pressing 'Pause' then resumed the tour (seen at step 3 in the
+    browser tour test). The button now does what its label says."""
+    import time
+
+    at = open_app(query={"tour": "1"})
+    assert at.button(key="tour_pause_button").label == "Pause"
+    at.session_state["tour_paused_until"] = time.time() + 30  # what the clock does when it sees a touch
+    at.button(key="tour_pause_button").click().run()
+    assert at.session_state["tour_paused_until"] == float("inf")
+    assert at.button(key="tour_pause_button").label == "Resume"
+    at.button(key="tour_pause_button").click().run()
+    assert at.session_state["tour_paused_until"] is None
+    assert at.button(key="tour_pause_button").label == "Pause"
+
+
 # ---------------------------------------------------------------- pages: words agree with their numbers
 def _page(path: str, **session) -> AppTest:
     at = open_app()

@@ -141,12 +141,6 @@ def wait_for_step(page: Page, number: int) -> None:
         page.wait_for_function(FOCUS_JS, arg=step.focus, timeout=SLOW)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Issue 12: at step 3 (People you may know) a click on the banner's Pause sometimes has no effect: the "
-    "banner still offers Pause ten minutes later (seen in ci-fresh and locally, stop 23). Not the idle expiry "
-    "(the presenter's Pause now holds until Resume); the other steps' Pause works. Remove once understood.",
-)
 def test_each_tour_step_shows_its_example_on_the_first_screen(page, server_url):
     """Screenshots of each step's first screen go to screenshots/tour/ (the viewport, not the whole page)."""
     folder = SCREENSHOTS / "tour"

@@ -29,6 +29,7 @@ __all__ = [
     "begin_tour",
     "reset_for_next_visitor",
     "visitor_fingerprint",
+    "fingerprint_of",
     "counted",
     "take_baseline",
 ]
@@ -172,12 +173,15 @@ def _pause_now() -> None:
     st.session_state[PAUSED_UNTIL] = max(until, st.session_state.get(PAUSED_UNTIL) or 0.0)
 
 
-def _toggle_pause() -> None:
-    if st.session_state.get(PAUSED_UNTIL):
-        st.session_state[PAUSED_UNTIL] = None
-        st.session_state[STARTED] = _now()
-    else:
-        st.session_state[PAUSED_UNTIL] = HELD
+def _hold() -> None:
+    """The presenter's Pause: hold the step until Resume (whatever pause the clock has set meanwhile)."""
+    st.session_state[PAUSED_UNTIL] = HELD
+    st.session_state[EXPECT_RUN] = True
+
+
+def _resume() -> None:
+    st.session_state[PAUSED_UNTIL] = None
+    st.session_state[STARTED] = _now()
     st.session_state[EXPECT_RUN] = True
 
 
@@ -241,14 +245,23 @@ def counted(callback: Callable[..., object] | None = None) -> Callable[..., obje
     return on_click
 
 
-def visitor_fingerprint() -> int:
-    """Everything a visitor can change, summarised: a change between two clock ticks is a touch."""
+def fingerprint_of(values: Mapping[str, object]) -> int:
+    """Everything a visitor can change in `values` (session state), summarised.
+
+    Left out: the tour's own keys, values that change by themselves, and the app's private bookkeeping
+    (keys starting with "_", such as which link values a page has reported), which no visitor sets.
+    """
     parts = []
-    for key in sorted(map(str, st.session_state.keys())):
-        if key.startswith("tour_") or key in AUTOMATIC_KEYS:
+    for key in sorted(map(str, values.keys())):
+        if key.startswith(("tour_", "_")) or key in AUTOMATIC_KEYS:
             continue
-        parts.append((key, _digest(st.session_state[key])))
+        parts.append((key, _digest(values[key])))
     return hash(tuple(parts))
+
+
+def visitor_fingerprint() -> int:
+    """The current session's fingerprint: a change between two clock ticks is a touch."""
+    return fingerprint_of(st.session_state.to_dict())
 
 
 def _in_fragment_run() -> bool:
@@ -340,11 +353,13 @@ def _banner() -> None:
         st.markdown(f"**Guided tour · step {index + 1} of {len(TOUR)}**  \n{TOUR[index].caption}")
         _clock()
         pause, nxt, stop = st.columns(3)
-        paused = bool(st.session_state.get(PAUSED_UNTIL))
+        # The button does what its label says. A toggle read the state at click time, and the clock (a fragment)
+        # may have paused the tour for a touch since the label was drawn: "Pause" then resumed it.
+        paused = st.session_state.get(PAUSED_UNTIL) == HELD
         pause.button(
             "Resume" if paused else "Pause",
             key="tour_pause_button",
-            on_click=_toggle_pause,
+            on_click=_resume if paused else _hold,
             icon=":material/play_arrow:" if paused else ":material/pause:",
             width="stretch",
         )
