@@ -243,11 +243,6 @@ def current_step(page: Page) -> int:
     return int(re.search(r"step (\d+) of", text).group(1))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Issue 12: passed on a warm server in stop 22 after two touch fixes (a first-second touch, a click that "
-    "changes no value), not yet on a fresh clone; remove this mark once it does.",
-)
 def test_tour_soak_three_rounds_with_random_touches_and_resets(page, server_url):
     """The tour runs through all its steps three times; at random moments a visitor touches something, or a
     presenter resets. Every touch pauses the tour, and nothing may ever show an error box."""

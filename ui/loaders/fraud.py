@@ -56,10 +56,11 @@ def model_for(config: SimulationConfig, name: str, params: tuple) -> FraudModel:
         fitted = train(split_of(config).train, name, seed=DEFAULT_SEED, **dict(params))
         note.empty()
         return fitted
-    bar = st.progress(0.0, text=f"Training the {MODELS[name]}…")
+    what = f"{MODELS[name]} ({dict(params)['n_estimators']} trees)"  # which fit this is, when a visitor changes it
+    bar = st.progress(0.0, text=f"Training the {what}…")
 
     def show(share: float) -> None:
-        bar.progress(share, text=f"Training the {MODELS[name]}… {share:.0%} (change a setting to start over)")
+        bar.progress(share, text=f"Training the {what}… {share:.0%} (change a setting to start over)")
 
     fitted = train(split_of(config).train, name, seed=DEFAULT_SEED, on_progress=show, **dict(params))
     bar.empty()

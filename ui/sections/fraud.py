@@ -91,31 +91,52 @@ def sidebar_settings() -> tuple[str, tuple]:
     if name == "boosting":
         params = {
             "learning_rate": sb.select_slider(
-                "Learning rate", [0.02, 0.05, 0.1, 0.2], key="fraud_lr", value=SETTINGS["fraud_lr"]
+                "Learning rate", [0.02, 0.05, 0.1, 0.2], key="fraud_lr", value=SETTINGS["fraud_lr"], bind="query-params"
             ),
             "max_iter": sb.slider(
-                "Boosting rounds", 50, 500, key="fraud_rounds", value=SETTINGS["fraud_rounds"], step=50
+                "Boosting rounds",
+                50,
+                500,
+                key="fraud_rounds",
+                value=SETTINGS["fraud_rounds"],
+                bind="query-params",
+                step=50,
             ),
-            "max_leaf_nodes": sb.slider("Leaves per tree", 4, 63, key="fraud_leaves", value=SETTINGS["fraud_leaves"]),
+            "max_leaf_nodes": sb.slider(
+                "Leaves per tree", 4, 63, key="fraud_leaves", value=SETTINGS["fraud_leaves"], bind="query-params"
+            ),
             "class_weight": "balanced"
-            if sb.checkbox("Weight the rare frauds up", key="fraud_weighting", value=SETTINGS["fraud_weighting"])
+            if sb.checkbox(
+                "Weight the rare frauds up",
+                key="fraud_weighting",
+                value=SETTINGS["fraud_weighting"],
+                bind="query-params",
+            )
             else None,
         }
     elif name == "forest":
         params = {
-            "n_estimators": sb.slider("Trees", 10, 150, key="fraud_trees", value=SETTINGS["fraud_trees"], step=10),
-            "max_depth": sb.slider("Tree depth", 2, 30, key="fraud_depth", value=SETTINGS["fraud_depth"]),
+            "n_estimators": sb.slider(
+                "Trees", 10, 150, key="fraud_trees", value=SETTINGS["fraud_trees"], bind="query-params", step=10
+            ),
+            "max_depth": sb.slider(
+                "Tree depth", 2, 30, key="fraud_depth", value=SETTINGS["fraud_depth"], bind="query-params"
+            ),
         }
     elif name == "logistic":
         params = {
             "C": sb.select_slider(
-                "Regularisation C (smaller = simpler)", [0.01, 0.1, 1.0, 10.0], key="fraud_C", value=SETTINGS["fraud_C"]
+                "Regularisation C (smaller = simpler)",
+                [0.01, 0.1, 1.0, 10.0],
+                key="fraud_C",
+                value=SETTINGS["fraud_C"],
+                bind="query-params",
             )
         }
     else:
         params = {
             "n_estimators": sb.slider(
-                "Trees", 20, 300, key="fraud_iso_trees", value=SETTINGS["fraud_iso_trees"], step=20
+                "Trees", 20, 300, key="fraud_iso_trees", value=SETTINGS["fraud_iso_trees"], bind="query-params", step=20
             )
         }
     reset_button(SETTINGS, key="fraud_reset")
