@@ -43,7 +43,7 @@ def stamp(demo: str, names: tuple[str, ...] | None = None) -> str:
     if stale:
         text += f"; **stale**: the code it measures changed since (first: {sorted(stale, key=_order)[0]})"
     elif unknown:
-        text += "; freshness unknown (no git history here)"
+        text += "; freshness unknown (its commit is not in this history)"
     loads = [f.load for f in figures if f.load is not None]
     if loads and max(loads) > 2:
         text += f"; machine busy (load average up to {max(loads):.0f} on 2 cores: timings pessimistic)"
