@@ -128,7 +128,9 @@ FOCUS_JS = """(focus) => {
     const node = [...nodes].find(n => n.textContent.includes(focus));
     if (!node) return false;
     const box = node.getBoundingClientRect();
-    return box.top >= 0 && box.bottom <= window.innerHeight * 0.6;
+    const banner = document.querySelector(".st-key-tour_banner");  // sticky: the example must not hide under it
+    const covered = banner ? banner.getBoundingClientRect().bottom : 0;
+    return box.top >= covered && box.bottom <= window.innerHeight * 0.6;
 }"""
 
 
@@ -137,8 +139,13 @@ def wait_for_step(page: Page, number: int) -> None:
     step = TOUR[number - 1]
     expect(_step_caption(page, number)).to_be_visible(timeout=SLOW)
     wait_script_done(page, SLOW)
-    if step.focus:
-        page.wait_for_function(FOCUS_JS, arg=step.focus, timeout=SLOW)
+    if step.focus:  # the tour's script marks the step once its example has stayed put for a second
+        page.wait_for_function(
+            "(n) => (document.body.getAttribute('data-tour-focused') || '').startsWith(n + '-')",
+            arg=number - 1,
+            timeout=SLOW,
+        )
+        assert page.evaluate(FOCUS_JS, step.focus), f"step {number}: '{step.focus}' is not just below the banner"
 
 
 def test_each_tour_step_shows_its_example_on_the_first_screen(page, server_url):
@@ -160,6 +167,10 @@ def test_each_tour_step_shows_its_example_on_the_first_screen(page, server_url):
         if number > 1:  # hold the step while a slow machine takes the picture (the banner then says "Paused")
             page.get_by_role("button", name="Pause", exact=True).click(timeout=SLOW)
             expect(page.get_by_role("button", name="Resume")).to_be_visible(timeout=SLOW)
+            wait_script_done(page, SLOW)
+            if TOUR[number - 1].focus:  # pausing redraws the banner: the example must stay in view
+                page.wait_for_timeout(1000)
+                assert page.evaluate(FOCUS_JS, TOUR[number - 1].focus), f"step {number}: example hidden after Pause"
         page.wait_for_timeout(500)  # let the last element paint: the picture is for people
         page.screenshot(path=str(folder / f"step-{number}.png"), timeout=SLOW)
 

@@ -25,7 +25,7 @@ def test_touching_a_control_pauses_the_tour_for_the_idle_time():
     paused_until = at.session_state["tour_paused_until"]
     assert paused_until is not None
     assert at.session_state["tour_idle_seconds"] == 45
-    assert any("Paused while you explore" in c.value for c in at.caption)
+    assert any("Paused while you explore" in bar.text for bar in at.progress)
 
 
 def test_tour_buttons_do_not_count_as_a_touch():
@@ -48,7 +48,7 @@ def test_the_presenter_s_pause_holds_until_resume(monkeypatch):
     monkeypatch.setattr(tour, "_now", lambda: later)  # an hour without a touch
     at.run()
     assert at.session_state["tour_step_index"] == 0
-    assert any("until you press Resume" in c.value for c in at.caption)
+    assert any("until you press Resume" in bar.text for bar in at.progress)
     at.toggle(key="presenter").set_value(True).run()  # a visitor's touch does not shorten the hold
     assert at.session_state["tour_paused_until"] == tour.HELD
     at.button(key="tour_pause_button").click().run()

@@ -34,11 +34,12 @@ __all__ = [
     "take_baseline",
 ]
 
-ACTIVE, STEP, STARTED, PAUSED_UNTIL, EXPECT_RUN = (
+ACTIVE, STEP, STARTED, PAUSED_UNTIL, PAUSED_AT, EXPECT_RUN = (
     "tour_active",
     "tour_step_index",
     "tour_step_started",
     "tour_paused_until",
+    "tour_paused_at",
     "tour_expect_run",
 )
 IDLE_KEY, PACE_KEY = "tour_idle_seconds", "tour_pace"
@@ -283,17 +284,25 @@ def _clock() -> None:
             st.session_state[STARTED] = now
     index = st.session_state.get(STEP, 0)
     step = TOUR[index]
-    paused_until = st.session_state.get(PAUSED_UNTIL)
-    if paused_until == HELD:
-        st.caption("Paused: the tour waits here until you press Resume.")
-        return
-    if paused_until and now < paused_until:
-        st.caption(f"Paused while you explore: the tour goes on after {paused_until - now:.0f} s without a touch.")
-        return
-    if paused_until:
-        st.session_state[PAUSED_UNTIL] = None
-        st.session_state[STARTED] = now
     duration = step.seconds * _pace()
+    paused_until = st.session_state.get(PAUSED_UNTIL)
+    if paused_until and paused_until != HELD and now >= paused_until:  # the idle time is over: go on
+        st.session_state[PAUSED_UNTIL] = None
+        st.session_state[STARTED] = now  # the step's full time again, as after Resume
+        paused_until = None
+    # Always one bar, paused or not: the banner keeps its height, so the example scrolled just below it stays
+    # in view (a shorter caption in its place moved the page up under the sticky banner).
+    if paused_until:
+        st.session_state.setdefault(PAUSED_AT, now)
+        elapsed = st.session_state[PAUSED_AT] - st.session_state.get(STARTED, now)
+        text = (
+            "Paused: the tour waits here until you press Resume."
+            if paused_until == HELD
+            else f"Paused while you explore: the tour goes on after {paused_until - now:.0f} s without a touch."
+        )
+        st.progress(min(max(elapsed / duration, 0.0), 1.0), text=text)
+        return
+    st.session_state.pop(PAUSED_AT, None)
     elapsed = now - st.session_state.get(STARTED, now)
     st.progress(min(elapsed / duration, 1.0), text=f"Next step in {max(duration - elapsed, 0):.0f} s")
     if elapsed >= duration:
@@ -313,8 +322,14 @@ _FOCUS_SCRIPT = """
 (() => {
   const target = %s, token = %s;
   window.__tourFocus = token;
-  const stop = () => { window.__tourFocus = null; };
-  ["wheel", "touchstart", "keydown", "mousedown"].forEach(e => window.addEventListener(e, stop, {once: true}));
+  // The visitor's own scrolling or clicking in the page ends it; the presenter's clicks on the banner do not.
+  const events = ["wheel", "touchstart", "keydown", "mousedown"];
+  const stop = (event) => {
+    if (event.target && event.target.closest && event.target.closest(".st-key-tour_banner")) return;
+    window.__tourFocus = null;
+    events.forEach(e => window.removeEventListener(e, stop, true));
+  };
+  events.forEach(e => window.addEventListener(e, stop, true));
   const started = Date.now();
   const find = () => {
     if (!target) return document.querySelector('[data-testid="stMain"] h1');
@@ -323,17 +338,35 @@ _FOCUS_SCRIPT = """
     for (const node of nodes) { if (node.textContent.includes(target)) return node; }
     return null;
   };
+  // Streamlit draws sliders, metrics and charts lazily, and a rerun (the presenter's Pause) redraws the page:
+  // both move the example after the first scroll. Keep it just below the banner for as long as the step lasts
+  // (until the visitor takes over); mark the step once it has stayed put for a second.
+  let settledSince = 0;
+  const scrollerOf = (node) => {
+    for (let el = node.parentElement; el; el = el.parentElement) {
+      const overflow = getComputedStyle(el).overflowY;
+      if ((overflow === "auto" || overflow === "scroll") && el.scrollHeight > el.clientHeight) return el;
+    }
+    return document.scrollingElement || document.documentElement;
+  };
   const tick = () => {
     if (window.__tourFocus !== token || Date.now() - started > 180000) return;
     const app = document.querySelector('[data-testid="stApp"]');
     const node = find();
     if (node && app && app.getAttribute("data-test-script-state") === "notRunning") {
       const banner = document.querySelector(".st-key-tour_banner");
-      const room = (banner ? banner.getBoundingClientRect().height : 0) + 80;
-      node.style.scrollMarginTop = room + "px";
-      node.scrollIntoView({block: "start"});
-      document.body.setAttribute("data-tour-focused", token);
-      return;
+      const below = (banner ? banner.getBoundingClientRect().bottom : 0) + 16;
+      const top = node.getBoundingClientRect().top;
+      const scroller = scrollerOf(node);
+      const before = scroller.scrollTop;
+      if (Math.abs(top - below) > 8) scroller.scrollBy(0, top - below);
+      if (Math.abs(top - below) > 8 && scroller.scrollTop !== before) {
+        settledSince = 0;  // moved: look again next tick (the page may still be drawing)
+      } else if (!settledSince) {
+        settledSince = Date.now();
+      } else if (Date.now() - settledSince > 1000) {
+        document.body.setAttribute("data-tour-focused", token);
+      }
     }
     setTimeout(tick, 250);
   };

@@ -56,7 +56,8 @@ def model_for(config: SimulationConfig, name: str, params: tuple) -> FraudModel:
         fitted = train(split_of(config).train, name, seed=DEFAULT_SEED, **dict(params))
         note.empty()
         return fitted
-    what = f"{MODELS[name]} ({dict(params)['n_estimators']} trees)"  # which fit this is, when a visitor changes it
+    trees = dict(params).get("n_estimators")  # which fit this is, when a visitor changes it
+    what = f"{MODELS[name]} ({trees} trees)" if trees else MODELS[name]
     bar = st.progress(0.0, text=f"Training the {what}…")
 
     def show(share: float) -> None:
