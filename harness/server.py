@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -23,6 +24,8 @@ __all__ = [
     "ROOT",
     "free_port",
     "open_app",
+    "server_log_tail",
+    "spawn_logged",
     "start_server",
     "stop_server",
     "wait_for_health",
@@ -77,10 +80,33 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = APPTES
     raise TimeoutError(f"no health answer from {url} within {timeout} s")
 
 
+def spawn_logged(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start `command` with its output in a log file, never a pipe.
+
+    A pipe that nobody reads holds 64 KB; a server that has logged more than that over a long test session
+    then blocks in its next write, mid-rerun, and every page it serves hangs (this is how the end-to-end tour
+    stalled late in fresh-clone CI runs, with the machine idle). The file keeps the log for diagnosis:
+    `process.log_path`, whose tail `server_log_tail` returns.
+    """
+    log = tempfile.NamedTemporaryFile(prefix="showcase-server-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()  # the child has its own descriptor
+    process.log_path = Path(log.name)  # type: ignore[attr-defined]
+    return process
+
+
+def server_log_tail(process: subprocess.Popen, n_chars: int = 4000) -> str:
+    """The last lines a server started by `spawn_logged` wrote: for a failing test's message."""
+    path = getattr(process, "log_path", None)
+    if path is None or not Path(path).exists():
+        return ""
+    return Path(path).read_text(errors="replace")[-n_chars:]
+
+
 def start_server(port: int | None = None, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     port = port or free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
-    process = subprocess.Popen(
+    process = spawn_logged(
         [
             sys.executable,
             "-m",
@@ -94,13 +120,15 @@ def start_server(port: int | None = None, extra_env: dict[str, str] | None = Non
             "--browser.gatherUsageStats",
             "false",
         ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        env,
     )
     url = f"http://127.0.0.1:{port}"
-    wait_for_health(url, process)
+    try:
+        wait_for_health(url, process)
+    except (RuntimeError, TimeoutError) as err:
+        tail = server_log_tail(process)
+        stop_server(process)
+        raise RuntimeError(f"{err}; the server's log ends:\n{tail}") from err
     return process, url
 
 
@@ -111,3 +139,6 @@ def stop_server(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+    path = getattr(process, "log_path", None)
+    if path is not None and not os.environ.get("SHOWCASE_KEEP_SERVER_LOG"):
+        Path(path).unlink(missing_ok=True)

@@ -27,12 +27,6 @@ def hold(page) -> None:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.xfail(
-    strict=False,
-    reason="Issue 12, open: in two fresh-clone CI runs (stop 24) the end-to-end tour stalled once at the return "
-    "from the fraud step to home (the page drew nothing for 60 s) and once hung outright; it passes locally. "
-    "Cause not found; remove this mark once it is.",
-)
 def test_tour_runs_end_to_end(page, server_url):
     from ui.demos import DEMOS
 
