@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 ORDER = [
     "app",
+    "reruns",
     "recs",
     "people",
     "people_splits",

@@ -55,6 +55,7 @@ MEASURES: dict[str, tuple[str, ...]] = {
     "fraud": ("models/fraud", "models/common.py"),
     "risk_learn": ("models/risk/learn.py", "ui/watch_learn.py"),
     "app": _APP,
+    "reruns": _APP,
     "load": (*_APP, "benchmarks/wire.py"),
     "soak": (*_APP, "benchmarks/wire.py"),
 }

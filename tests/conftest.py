@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from harness.server import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, stop_server
+from harness.server import CHROMIUM, CHROMIUM_ARGS, ROOT, server_log_tail, start_server, stop_server
 
 SCREENSHOTS = ROOT / "screenshots"
 
@@ -25,10 +25,27 @@ def server_url() -> Iterator[str]:
         yield os.environ["SHOWCASE_TEST_SERVER"].rstrip("/")
         return
     process, url = start_server()
+    _SERVERS.append(process)
     try:
         yield url
     finally:
+        _SERVERS.remove(process)
         stop_server(process)
+
+
+_SERVERS: list = []
+"""The shared server while it runs: a failing browser test's report says whether it was alive, and how its log
+ends (CI keeps only the test output, and the server's own log is removed with it)."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and "server_url" in getattr(item, "fixturenames", ()) and _SERVERS:
+        process = _SERVERS[-1]
+        alive = "alive" if process.poll() is None else f"exited with {process.returncode}"
+        report.sections.append(("shared server", f"{alive}; its log ends:\n{server_log_tail(process)}"))
+    return report
 
 
 @pytest.fixture(scope="session")
