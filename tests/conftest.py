@@ -19,6 +19,21 @@ def assert_no_exception(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def fresh_app(page: str) -> AppTest:
+    """A page in a new session that drew without an error: each test gets its own, so a widget one test
+    sets never leaks into the next, whatever the order."""
+    from harness.server import open_app
+
+    app = open_app(page)
+    assert_no_exception(app)
+    return app
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value of the page's metric card labelled `label`."""
+    return next(m.value for m in at.metric if m.label == label)
+
+
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     if os.environ.get("SHOWCASE_TEST_SERVER"):  # an already warm server (e.g. while debugging browser tests)

@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 
 from harness.server import open_app
-from tests.conftest import assert_no_exception
+from tests.conftest import assert_no_exception, fresh_app, metric
 from ui.engineer_view import VIEWS
 
 PAGE = "pages/people.py"
-
-
-def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 def suggestion_table(at):
@@ -21,10 +17,7 @@ def suggestion_table(at):
 
 @pytest.fixture
 def at():
-    """A fresh app per test: a widget one test sets never leaks into the next, whatever the order."""
-    app = open_app(PAGE)
-    assert_no_exception(app)
-    return app
+    return fresh_app(PAGE)
 
 
 def test_page_renders_suggestions_and_evaluation(at):

@@ -53,6 +53,9 @@ def test_rating_films_gives_instant_picks_with_reasons():
     picks = _table_with(at, "why")[0]
     assert len(picks) == 10
     assert picks["why"].str.contains("because you rated").any()
+    # The first screen lists all ten with their whole reasons (a half-width table cut them short).
+    listed = next(m.value for m in at.markdown if m.value.startswith("1. **"))
+    assert listed.count("\n") == 9 and "10. **" in listed and "because you rated" in listed
     assert any(e.label == "How this was instant" for e in at.expander)  # one click away, beside the picks
     assert any("That took" in m.value for m in at.markdown)
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 
 from harness.server import open_app
-from tests.conftest import assert_no_exception
+from tests.conftest import assert_no_exception, fresh_app, metric
 from ui.engineer_view import VIEWS
 
 PAGE = "pages/risk.py"
-
-
-def metric(at, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
 
 
 def risk(at) -> int:
@@ -21,10 +17,7 @@ def risk(at) -> int:
 
 @pytest.fixture
 def at():
-    """A fresh app per test: a widget one test sets never leaks into the next, whatever the order."""
-    app = open_app(PAGE)
-    assert_no_exception(app)
-    return app
+    return fresh_app(PAGE)
 
 
 def test_page_renders_with_note_and_held_out_figures(at):

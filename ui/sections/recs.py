@@ -283,19 +283,30 @@ def recommendations_section(model: Recommender, ratings: dict[int, float]) -> No
     st.markdown(f"#### Your top 10, from {len(ratings)} rating{'s' if len(ratings) > 1 else ''}")
     if state.note:
         st.caption(state.note)
-    table = picks.assign(film=picks["label"], genres=picks["genres"].str.replace("|", ", "))
-    st.dataframe(
-        table[["rank", "film", "predicted", "why", "genres"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "rank": st.column_config.NumberColumn("#", width=30),
-            "film": st.column_config.TextColumn("Film", width="medium"),
-            "predicted": st.column_config.NumberColumn("★", format="%.1f", width=40, help="Predicted stars for you"),
-            "why": st.column_config.TextColumn("Why", width="medium"),
-            "genres": st.column_config.TextColumn("Genres", width="small"),
-        },
+    # A list, not a table, on the first screen: in this half-width column a table cut every title and reason
+    # short (no cell wraps). The table, with genres, stays one click away.
+    st.markdown(
+        "\n".join(
+            f"{row.rank}. **{plain_text(row.label)}** · {row.predicted:.1f}★ · :gray[{plain_text(row.why)}]"
+            for row in picks.itertuples()
+        )
     )
+    table = picks.assign(film=picks["label"], genres=picks["genres"].str.replace("|", ", "))
+    with st.expander("As a table, with genres", icon=":material/table:"):
+        st.dataframe(
+            table[["rank", "film", "predicted", "why", "genres"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "rank": st.column_config.NumberColumn("#", width=30),
+                "film": st.column_config.TextColumn("Film", width="medium"),
+                "predicted": st.column_config.NumberColumn(
+                    "★", format="%.1f", width=40, help="Predicted stars for you"
+                ),
+                "why": st.column_config.TextColumn("Why", width="medium"),
+                "genres": st.column_config.TextColumn("Genres", width="small"),
+            },
+        )
     st.session_state["recs_visitor_state"] = state
     with st.expander("How this was instant", icon=":material/lightbulb:"):
         st.markdown(
