@@ -129,3 +129,15 @@ def test_search_add_and_clear():
     at.button(key="recs_clear").click().run()
     assert_no_exception(at)
     assert any("Rate two or three films" in i.value for i in at.info)
+
+
+def test_the_order_sentence_names_a_pick_with_more_stars_lower_down_when_there_is_one():
+    import pandas as pd
+
+    from ui.sections.recs import order_sentence
+
+    picks = pd.DataFrame({"label": ["A (1990)", "B (1991)", "C (1992)"], "predicted": [4.9, 4.6, 4.8]})
+    said = order_sentence(picks)
+    assert "C \\(1992\\) (4.8★) sits below B \\(1991\\) (4.6★)" in said, said
+    falling = picks.assign(predicted=[4.9, 4.8, 4.6])
+    assert "sits below" not in order_sentence(falling) and "fall down the list too" in order_sentence(falling)

@@ -25,7 +25,15 @@ from models.recs.explain import (
     similar_movies,
     visitor_state,
 )
-from models.recs.train import ALGORITHMS, DEFAULT_ALGO, Recommender, fit_item_neighbours, fold_in_user, train
+from models.recs.train import (
+    ALGORITHMS,
+    DEFAULT_ALGO,
+    RATING_WEIGHT,
+    Recommender,
+    fit_item_neighbours,
+    fold_in_user,
+    train,
+)
 from ui.charts import log_axis
 from ui.engineer_view import EngineerView, render_engineer_view
 from ui.layout import Metric, capped_uploader, guard, metric_cards
@@ -313,9 +321,28 @@ def recommendations_section(model: Recommender, ratings: dict[int, float]) -> No
             f"The model was trained once on {len(model.r):,} ratings. Your ratings did **not** retrain it: "
             "with every film's learned numbers frozen, your own taste numbers come from one small "
             f'least-squares solve ("folding you in"), then every film is scored. That took **{elapsed_ms:.0f} ms**. '
-            "The list favours films that people who liked your films also watched, then orders them by how much "
-            "you are predicted to enjoy them. Each reason names your rated film most similar to the pick.",
+            + order_sentence(picks)
+            + " Each reason names your rated film most similar to the pick.",
         )
+
+
+def order_sentence(picks: pd.DataFrame) -> str:
+    """How the list is ordered, said with the picks' own numbers: a place blends how likely people with this
+    taste are to watch a film with the stars predicted for it, so the stars alone need not fall down the list."""
+    rule = (
+        "Each film's place blends two scores: how often people who liked your films watched it, and the stars "
+        f"you are predicted to give it (at weight {RATING_WEIGHT:g})."
+    )
+    stars = picks["predicted"].to_numpy()
+    below = [i for i in range(1, len(stars)) if stars[i] > stars[:i].min()]
+    if not below:
+        return rule + " Here the predicted stars happen to fall down the list too."
+    lower = int(below[0])
+    upper = int(np.argmin(stars[:lower]))
+    return (
+        f"{rule} So {plain_text(picks['label'].iloc[lower])} ({stars[lower]:.1f}★) sits below "
+        f"{plain_text(picks['label'].iloc[upper])} ({stars[upper]:.1f}★): fewer people with your taste watched it."
+    )
 
 
 # ---------------------------------------------------------------- browsing, similar films, inside, evaluation
